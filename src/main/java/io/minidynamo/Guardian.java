@@ -1,0 +1,72 @@
+package io.minidynamo;
+
+import io.minidynamo.cluster.Peers;
+import io.minidynamo.config.ClusterConfig;
+import io.minidynamo.config.HostPort;
+import io.minidynamo.config.NodeInfo;
+import io.minidynamo.config.NodeSettings;
+import io.minidynamo.coordinator.Coordinators;
+import io.minidynamo.http.HttpApi;
+import io.minidynamo.http.HttpServer;
+import io.minidynamo.replica.ReplicaProtocol;
+import io.minidynamo.replica.ReplicaRouter;
+import io.minidynamo.ring.Ring;
+import io.minidynamo.versioning.HybridClock;
+import java.nio.file.Path;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The node's root actor: wiring only. Spawns the replica router and the coordinator entry point
+ * under their fixed names, resolves the peers, and binds the HTTP API; if the HTTP port cannot be
+ * bound the node stops with one clear line. It takes no messages.
+ */
+public final class Guardian {
+  private Guardian() {}
+
+  public static Behavior<Void> create(
+      NodeInfo self, ClusterConfig cluster, NodeSettings settings, HostPort listen, Path dataDir) {
+    return Behaviors.setup(context -> {
+      Ring ring = cluster.ring();
+      HybridClock clock = HybridClock.system(settings.clockOffset().toMillis());
+      ActorRef<ReplicaProtocol.Command> replica = context.spawn(
+          ReplicaRouter.create(self.id(), ring.partitionsReplicatedBy(self.id()), clock, settings),
+          ReplicaRouter.NAME);
+      Peers peers = Peers.resolve(context.getSystem(), cluster, self.id(), replica);
+      ActorRef<Coordinators.Command> coordinators =
+          context.spawn(Coordinators.create(self.id(), ring, peers, clock), "coordinator");
+      HttpApi api = new HttpApi(self.id(), cluster, settings, context.getSystem(), coordinators, replica);
+      bind(context, listen, api);
+      logStart(context, self, cluster, settings, listen, dataDir);
+      return Behaviors.empty();
+    });
+  }
+
+  private static void bind(ActorContext<Void> context, HostPort listen, HttpApi api) {
+    HttpServer.start(context.getSystem(), listen, api.routes()).whenComplete((binding, failure) -> {
+      if (failure != null) {
+        System.err.println("mini-dynamo: cannot listen on " + listen + ": " + failure.getMessage());
+        System.exit(1); // runs coordinated shutdown through the JVM shutdown hook
+      }
+    });
+  }
+
+  private static void logStart(
+      ActorContext<Void> context,
+      NodeInfo self,
+      ClusterConfig cluster,
+      NodeSettings settings,
+      HostPort listen,
+      Path dataDir) {
+    context.getLog().info(
+        "node {} starting: http {}, remote {}, N={} R={} W={}, ring-size {}, durability {}, data dir {}",
+        self.id(), listen, self.remote(), cluster.n(), cluster.r(), cluster.w(), cluster.ringSize(),
+        settings.durability().name().toLowerCase(java.util.Locale.ROOT), dataDir);
+    if (settings.durability() == NodeSettings.Durability.NONE) {
+      context.getLog().warn("*** durability = none: acknowledged writes are NOT fsynced and can be lost "
+          + "on a crash or power loss. Use only for comparisons. ***");
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.minidynamo;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.minidynamo.config.ClusterConfig;
+import io.minidynamo.config.CommandLine;
+import io.minidynamo.config.HostPort;
+import io.minidynamo.config.InvalidConfigException;
+import io.minidynamo.config.NodeInfo;
+import io.minidynamo.config.NodeSettings;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * Starts one node: reads the command line, nodes.conf and application.conf, and runs the
+ * {@link Guardian}. A configuration problem stops the node at start with one line on stderr and
+ * exit status 2. SIGTERM shuts the node down gracefully through Pekko's coordinated shutdown.
+ */
+public final class Main {
+  public static final String SYSTEM_NAME = "mini-dynamo";
+
+  /** Held for the life of the process: the lock on the data dir. */
+  private static FileLock dataDirLock;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    NodeStart start;
+    try {
+      start = prepare(CommandLine.parse(args));
+    } catch (InvalidConfigException e) {
+      System.err.println("mini-dynamo: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    ActorSystem<Void> system = ActorSystem.create(
+        Guardian.create(start.self(), start.cluster(), start.settings(), start.listen(), start.dataDir()),
+        SYSTEM_NAME,
+        start.pekkoConfig());
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  /** Everything a node needs, validated. */
+  record NodeStart(
+      NodeInfo self,
+      ClusterConfig cluster,
+      NodeSettings settings,
+      HostPort listen,
+      Path dataDir,
+      Config pekkoConfig) {}
+
+  static NodeStart prepare(CommandLine commandLine) {
+    ClusterConfig cluster = ClusterConfig.load(commandLine.config());
+    NodeInfo self = cluster.requireNode(commandLine.id());
+    Path dataDir = commandLine.dataDir().toAbsolutePath();
+    lockDataDir(dataDir);
+    // system properties > command line and nodes.conf > application.conf > reference.conf
+    Config config = ConfigFactory.defaultOverrides()
+        .withFallback(pekkoConfig(cluster, self, dataDir, commandLine))
+        .withFallback(ConfigFactory.defaultApplication())
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+    NodeSettings settings = NodeSettings.fromConfig(config);
+    return new NodeStart(
+        self, cluster, settings, commandLine.listen().orElse(self.http()), dataDir, config);
+  }
+
+  /** The node-specific part of Pekko's configuration, layered over application.conf. */
+  static Config pekkoConfig(ClusterConfig cluster, NodeInfo self, Path dataDir, CommandLine commandLine) {
+    Map<String, Object> values = new HashMap<>();
+    values.put("pekko.remote.artery.canonical.hostname", self.remote().host());
+    values.put("pekko.remote.artery.canonical.port", self.remote().port());
+    commandLine.listen()
+        .filter(listen -> listen.host().equals("0.0.0.0") || listen.host().equals("::"))
+        .ifPresent(listen -> values.put("pekko.remote.artery.bind.hostname", listen.host()));
+    List<String> seeds = cluster.nodes().stream()
+        .map(node -> "pekko://" + SYSTEM_NAME + "@" + node.remote())
+        .toList();
+    values.put("pekko.cluster.seed-nodes", seeds);
+    values.put("mini-dynamo.data-dir", dataDir.toString());
+    values.put("pekko.persistence.snapshot-store.local.dir", dataDir.resolve("snapshots").toString());
+    return ConfigFactory.parseMap(values, "command line and nodes.conf");
+  }
+
+  /** One process per data dir: a second node on the same dir would corrupt it. */
+  private static void lockDataDir(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+      FileChannel channel = FileChannel.open(
+          dataDir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      dataDirLock = channel.tryLock();
+      if (dataDirLock == null) {
+        throw new InvalidConfigException("data dir " + dataDir + " is in use by another process");
+      }
+    } catch (IOException e) {
+      throw new InvalidConfigException("data dir " + dataDir + " cannot be used: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.minidynamo.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.time.Duration;
+
+/**
+ * Node tuning read once from the {@code mini-dynamo} section of application.conf / reference.conf:
+ * timeouts, limits, batching and durability. Cluster shape (N, R, W, nodes) is {@link ClusterConfig}.
+ *
+ * @param requestTimeout default deadline of a client request (overridable per request)
+ * @param maxRequestTimeout the largest {@code ?timeout=} a client may ask for
+ * @param maxKeyBytes longest key, in UTF-8 bytes
+ * @param maxValueBytes largest value
+ * @param durability {@code fsync}: an acknowledgement means on disk; {@code none}: page cache only
+ * @param maxWriteBatch most writes a replica persists in one journal write
+ * @param maxPendingWrites writes a replica queues behind the one in flight before refusing more
+ * @param snapshotEvery events between snapshots of a replica partition
+ * @param clockOffset test-only skew added to this node's wall clock
+ */
+public record NodeSettings(
+    Duration requestTimeout,
+    Duration maxRequestTimeout,
+    int maxKeyBytes,
+    int maxValueBytes,
+    Durability durability,
+    int maxWriteBatch,
+    int maxPendingWrites,
+    int snapshotEvery,
+    Duration clockOffset) {
+
+  /** What an acknowledgement promises. */
+  public enum Durability {
+    FSYNC,
+    NONE
+  }
+
+  public static NodeSettings fromConfig(Config root) {
+    try {
+      Config c = root.getConfig("mini-dynamo");
+      NodeSettings settings = new NodeSettings(
+          c.getDuration("request-timeout"),
+          c.getDuration("max-request-timeout"),
+          (int) c.getMemorySize("max-key-bytes").toBytes(),
+          (int) c.getMemorySize("max-value-bytes").toBytes(),
+          parseDurability(c.getString("durability")),
+          c.getInt("replica.max-write-batch"),
+          c.getInt("replica.max-pending-writes"),
+          c.getInt("replica.snapshot-every"),
+          c.getDuration("test.clock-offset"));
+      settings.validate();
+      return settings;
+    } catch (ConfigException e) {
+      throw new InvalidConfigException("application.conf: " + e.getMessage());
+    }
+  }
+
+  private static Durability parseDurability(String text) {
+    return switch (text) {
+      case "fsync" -> Durability.FSYNC;
+      case "none" -> Durability.NONE;
+      default -> throw new InvalidConfigException(
+          "mini-dynamo.durability = '" + text + "' must be fsync or none");
+    };
+  }
+
+  private void validate() {
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new InvalidConfigException("mini-dynamo.request-timeout must be positive");
+    }
+    if (maxRequestTimeout.compareTo(requestTimeout) < 0) {
+      throw new InvalidConfigException("mini-dynamo.max-request-timeout is below request-timeout");
+    }
+    if (maxKeyBytes < 1 || maxValueBytes < 0) {
+      throw new InvalidConfigException("mini-dynamo.max-key-bytes / max-value-bytes out of range");
+    }
+    if (maxWriteBatch < 1 || maxPendingWrites < 1 || snapshotEvery < 1) {
+      throw new InvalidConfigException("mini-dynamo.replica settings must be positive");
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.minidynamo.coordinator;
+
+import io.minidynamo.cluster.Peers;
+import io.minidynamo.ring.Ring;
+import io.minidynamo.versioning.HybridClock;
+import io.minidynamo.versioning.Record;
+import io.minidynamo.versioning.Version;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Where client requests enter the actor world: stamps writes with this node's hybrid clock, finds
+ * the key's partition and primaries on the ring, and spawns one short-lived coordinator per request.
+ */
+public final class Coordinators {
+
+  /** Client requests, already validated by the HTTP layer. */
+  public sealed interface Command {}
+
+  /** A put ({@code value}) or a delete ({@code value == null}: a tombstone). */
+  public record ClientWrite(
+      String key, byte[] value, int w, Duration timeout, ActorRef<PutCoordinator.Result> replyTo)
+      implements Command {
+    public boolean isDelete() {
+      return value == null;
+    }
+  }
+
+  public record ClientRead(
+      String key, int r, Duration timeout, ActorRef<GetCoordinator.Result> replyTo)
+      implements Command {}
+
+  private final String nodeId;
+  private final Ring ring;
+  private final Peers peers;
+  private final HybridClock clock;
+  private final ActorContext<Command> context;
+
+  private Coordinators(
+      ActorContext<Command> context, String nodeId, Ring ring, Peers peers, HybridClock clock) {
+    this.context = context;
+    this.nodeId = nodeId;
+    this.ring = ring;
+    this.peers = peers;
+    this.clock = clock;
+  }
+
+  public static Behavior<Command> create(String nodeId, Ring ring, Peers peers, HybridClock clock) {
+    return Behaviors.setup(context -> new Coordinators(context, nodeId, ring, peers, clock).ready());
+  }
+
+  private Behavior<Command> ready() {
+    return Behaviors.receive(Command.class)
+        .onMessage(ClientWrite.class, this::onWrite)
+        .onMessage(ClientRead.class, this::onRead)
+        .build();
+  }
+
+  private Behavior<Command> onWrite(ClientWrite write) {
+    Version version = new Version(clock.now(), nodeId);
+    Record record = write.isDelete()
+        ? Record.tombstone(write.key(), version)
+        : Record.put(write.key(), write.value(), version);
+    int partition = ring.partitionOf(write.key());
+    context.spawnAnonymous(PutCoordinator.create(
+        record, partition, ring.primaries(partition), write.w(), write.timeout(), peers,
+        write.replyTo()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onRead(ClientRead read) {
+    int partition = ring.partitionOf(read.key());
+    context.spawnAnonymous(GetCoordinator.create(
+        read.key(), partition, ring.primaries(partition), read.r(), read.timeout(), peers, clock,
+        read.replyTo()));
+    return Behaviors.same();
+  }
+}

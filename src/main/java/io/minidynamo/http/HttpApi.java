@@ -1,0 +1,301 @@
+package io.minidynamo.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.minidynamo.config.ClusterConfig;
+import io.minidynamo.config.NodeSettings;
+import io.minidynamo.coordinator.Coordinators;
+import io.minidynamo.coordinator.GetCoordinator;
+import io.minidynamo.coordinator.PutCoordinator;
+import io.minidynamo.replica.ReplicaProtocol;
+import io.minidynamo.ring.Ring;
+import io.minidynamo.versioning.Record;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Allow;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.util.ByteString;
+import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
+
+/**
+ * The routes of the client API ({@code /kv/<key>}), the inspection endpoint
+ * ({@code /internal/get}) and the debug endpoints. Builds routes only; {@link HttpServer} binds them.
+ *
+ * <p>Every error is a JSON {@code {"error": ...}} with a 4xx status (503 for a missed quorum); no
+ * input reaches a 500.
+ */
+public final class HttpApi extends AllDirectives {
+  /** Extra time the HTTP layer waits for a coordinator beyond the request's own deadline. */
+  private static final Duration ASK_SLACK = Duration.ofSeconds(1);
+  /** Added by Pekko HTTP when {@code pekko.http.server.raw-request-uri-header = on}. */
+  private static final String RAW_URI_HEADER = "Raw-Request-URI";
+
+  private final String nodeId;
+  private final ClusterConfig cluster;
+  private final Ring ring;
+  private final NodeSettings settings;
+  private final ActorSystem<?> system;
+  private final ActorRef<Coordinators.Command> coordinators;
+  private final ActorRef<ReplicaProtocol.Command> localReplica;
+
+  public HttpApi(
+      String nodeId,
+      ClusterConfig cluster,
+      NodeSettings settings,
+      ActorSystem<?> system,
+      ActorRef<Coordinators.Command> coordinators,
+      ActorRef<ReplicaProtocol.Command> localReplica) {
+    this.nodeId = nodeId;
+    this.cluster = cluster;
+    this.ring = cluster.ring();
+    this.settings = settings;
+    this.system = system;
+    this.coordinators = coordinators;
+    this.localReplica = localReplica;
+  }
+
+  public Route routes() {
+    return handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () ->
+        concat(
+            pathPrefix("kv", () -> extractRequest(this::kv)),
+            path("health", () -> methods(Map.of(HttpMethods.GET, this::health))),
+            pathPrefix("internal", () -> path("get",
+                () -> methods(Map.of(HttpMethods.POST, this::internalGet)))),
+            pathPrefix("debug", () -> path("ring",
+                () -> methods(Map.of(HttpMethods.GET, this::debugRing)))),
+            extractUnmatchedPath(path -> complete(Json.error(404, "no such endpoint: " + path))))));
+  }
+
+  private Route kv(HttpRequest request) {
+    return methods(Map.of(
+        HttpMethods.GET, () -> get(request),
+        HttpMethods.PUT, () -> put(request),
+        HttpMethods.DELETE, () -> delete(request)));
+  }
+
+  private Route get(HttpRequest request) {
+    String key = key(request);
+    int r = RequestParsing.quorum(request.getUri().query().get("r"), "r", cluster.n())
+        .orElse(cluster.r());
+    Duration timeout = timeout(request);
+    CompletionStage<HttpResponse> response = AskPattern.<Coordinators.Command, GetCoordinator.Result>ask(
+            coordinators,
+            replyTo -> new Coordinators.ClientRead(key, r, timeout, replyTo),
+            timeout.plus(ASK_SLACK),
+            system.scheduler())
+        .handle((result, failure) -> failure != null ? coordinatorSilent(failure) : readResponse(result));
+    return completeWithFuture(response);
+  }
+
+  private Route put(HttpRequest request) {
+    OptionalLong length = request.entity().getContentLengthOption();
+    if (length.isPresent() && length.getAsLong() > settings.maxValueBytes()) {
+      throw tooLarge();
+    }
+    // Counted here rather than by Pekko's limit, whose failure for a chunked body is a generic 400.
+    CompletionStage<byte[]> body = request.entity().withoutSizeLimit().getDataBytes()
+        .completionTimeout(settings.maxRequestTimeout())
+        .runFold(ByteString.emptyByteString(), (sofar, chunk) -> {
+          if (sofar.size() + chunk.size() > settings.maxValueBytes()) {
+            throw tooLarge();
+          }
+          return sofar.concat(chunk);
+        }, system)
+        .thenApply(ByteString::toArray);
+    return onComplete(body, result -> {
+      if (result.isSuccess()) {
+        return write(request, result.get());
+      }
+      Throwable failure = result.failed().get();
+      return complete(failure instanceof ApiException e
+          ? Json.error(e.status(), e.getMessage())
+          : Json.error(400, "body could not be read: " + failure.getMessage()));
+    });
+  }
+
+  private Route delete(HttpRequest request) {
+    return write(request, null);
+  }
+
+  /** A put, or a delete when {@code value} is null. */
+  private Route write(HttpRequest request, byte[] value) {
+    String key = key(request);
+    int w = RequestParsing.quorum(request.getUri().query().get("w"), "w", cluster.n())
+        .orElse(cluster.w());
+    Duration timeout = timeout(request);
+    CompletionStage<HttpResponse> response = AskPattern.<Coordinators.Command, PutCoordinator.Result>ask(
+            coordinators,
+            replyTo -> new Coordinators.ClientWrite(key, value, w, timeout, replyTo),
+            timeout.plus(ASK_SLACK),
+            system.scheduler())
+        .handle((result, failure) -> failure != null ? coordinatorSilent(failure) : writeResponse(result));
+    return completeWithFuture(response);
+  }
+
+  /** The key from the path exactly as the client sent it, so invalid UTF-8 is seen, not replaced. */
+  private String key(HttpRequest request) {
+    String raw = request.getHeader(RAW_URI_HEADER)
+        .map(header -> header.value())
+        .orElseGet(() -> request.getUri().asScala().path().toString());
+    int query = raw.indexOf('?');
+    return RequestParsing.key(query < 0 ? raw : raw.substring(0, query), settings.maxKeyBytes());
+  }
+
+  private Duration timeout(HttpRequest request) {
+    return RequestParsing.timeout(request.getUri().query().get("timeout"), settings.maxRequestTimeout())
+        .orElse(settings.requestTimeout());
+  }
+
+  private static HttpResponse readResponse(GetCoordinator.Result result) {
+    if (result instanceof GetCoordinator.Result.Found found) {
+      return HttpResponse.create()
+          .withStatus(StatusCodes.OK)
+          .withEntity(ContentTypes.APPLICATION_OCTET_STREAM, found.record().value());
+    }
+    if (result instanceof GetCoordinator.Result.Failed failed) {
+      return Json.error(503, "read quorum not reached",
+          "replies", failed.replies(), "required", failed.required());
+    }
+    return Json.error(404, "not found");
+  }
+
+  private static HttpResponse writeResponse(PutCoordinator.Result result) {
+    if (result instanceof PutCoordinator.Result.Failed failed) {
+      return Json.error(503, "write quorum not reached",
+          "acks", failed.acks(), "required", failed.required());
+    }
+    return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+  }
+
+  private HttpResponse coordinatorSilent(Throwable failure) {
+    system.log().warn("coordinator did not answer: {}", failure.toString());
+    return Json.error(503, "coordinator did not answer in time");
+  }
+
+  private Route health() {
+    return complete(Json.response(200, Json.object("node", nodeId, "status", "ok")));
+  }
+
+  /** This node's own copy of a key, without quorum (inspection). */
+  private Route internalGet() {
+    return extractStrictEntity(settings.requestTimeout(), settings.maxKeyBytes() * 8L + 1024,
+        entity -> {
+          String key = internalGetKey(entity.getData().toArray());
+          int partition = ring.partitionOf(key);
+          CompletionStage<HttpResponse> response = AskPattern.<ReplicaProtocol.Command, ReplicaProtocol.ReadReply>ask(
+                  localReplica,
+                  replyTo -> new ReplicaProtocol.Read(partition, key, replyTo),
+                  settings.requestTimeout(),
+                  system.scheduler())
+              .handle((reply, failure) -> failure != null
+                  ? Json.error(503, "local replica did not answer in time")
+                  : Json.response(200, internalGetBody(reply)));
+          return completeWithFuture(response);
+        });
+  }
+
+  private String internalGetKey(byte[] body) {
+    JsonNode json;
+    try {
+      json = Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new ApiException(400, "body is not valid JSON: expected {\"key\": \"...\"}");
+    }
+    JsonNode key = json == null ? null : json.get("key");
+    if (key == null || !key.isTextual() || key.asText().isEmpty()) {
+      throw new ApiException(400, "body must be {\"key\": \"<non-empty string>\"}");
+    }
+    if (key.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > settings.maxKeyBytes()) {
+      throw new ApiException(400, "key is longer than the limit of " + settings.maxKeyBytes() + " bytes");
+    }
+    return key.asText();
+  }
+
+  private static Map<String, Object> internalGetBody(ReplicaProtocol.ReadReply reply) {
+    Record record = reply.record();
+    if (record == null) {
+      return Json.object("found", false, "record", null);
+    }
+    return Json.object("found", true, "record", Json.object(
+        "key", record.key(),
+        "value", Base64.getEncoder().encodeToString(record.value()),
+        "ts", record.version().timestamp(),
+        "writer_id", record.version().writer(),
+        "deleted", record.tombstone()));
+  }
+
+  private Route debugRing() {
+    List<Map<String, Object>> partitions = new ArrayList<>();
+    for (int p = 0; p < ring.size(); p++) {
+      partitions.add(Json.object(
+          "partition", p, "owner", ring.owner(p), "preference_list", ring.preferenceList(p)));
+    }
+    return complete(Json.response(200, Json.object(
+        "node", nodeId,
+        "ring_size", ring.size(),
+        "n", cluster.n(), "r", cluster.r(), "w", cluster.w(),
+        "nodes", cluster.nodeIds(),
+        "local_partitions", ring.partitionsReplicatedBy(nodeId),
+        "partitions", partitions)));
+  }
+
+  /** Dispatches on the method; any other method gets 405 with {@code Allow}. */
+  private Route methods(Map<HttpMethod, Supplier<Route>> handlers) {
+    return extractMethod(method -> {
+      Supplier<Route> handler = handlers.get(method);
+      if (handler != null) {
+        return handler.get();
+      }
+      List<HttpMethod> allowed = handlers.keySet().stream()
+          .sorted(java.util.Comparator.comparing(HttpMethod::name))
+          .toList();
+      return complete(Json.error(405, "method " + method.name() + " not allowed")
+          .addHeader(Allow.create(allowed.toArray(new HttpMethod[0]))));
+    });
+  }
+
+  private ApiException tooLarge() {
+    return new ApiException(413, "value is larger than the limit of " + settings.maxValueBytes() + " bytes");
+  }
+
+  /** Client errors become their JSON; anything else is a bug, logged, and still answered in JSON. */
+  private ExceptionHandler exceptionHandler() {
+    return ExceptionHandler.newBuilder()
+        .match(ApiException.class, e -> complete(Json.error(e.status(), e.getMessage())))
+        .match(IllegalRequestException.class, e ->
+            complete(Json.error(e.status().intValue(), e.info().summary())))
+        .matchAny(e -> {
+          system.log().error("unexpected failure in a request", e);
+          return complete(Json.error(500, "internal error: " + e.getClass().getSimpleName()));
+        })
+        .build();
+  }
+
+  private RejectionHandler rejectionHandler() {
+    return RejectionHandler.newBuilder()
+        .handleNotFound(complete(Json.error(404, "no such endpoint")))
+        .build()
+        .withFallback(RejectionHandler.defaultHandler())
+        .mapRejectionResponse(response -> response.entity().getContentType().equals(ContentTypes.APPLICATION_JSON)
+            ? response
+            : Json.error(response.status().intValue(), response.status().reason()));
+  }
+}

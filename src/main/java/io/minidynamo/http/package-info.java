@@ -1,0 +1,2 @@
+/** HTTP: the client API, the internal inspection endpoint and the debug endpoints, and their server. */
+package io.minidynamo.http;

@@ -1,0 +1,155 @@
+package io.minidynamo.replica;
+
+import io.minidynamo.replica.ReplicaProtocol.Read;
+import io.minidynamo.replica.ReplicaProtocol.ReadReply;
+import io.minidynamo.replica.ReplicaProtocol.Write;
+import io.minidynamo.replica.ReplicaProtocol.WriteAck;
+import io.minidynamo.storage.PartitionSnapshot;
+import io.minidynamo.storage.PartitionState;
+import io.minidynamo.versioning.Record;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * The event-sourced half of a replica partition: its journal is the partition's write-ahead log and
+ * its state the partition's records. It takes writes only in batches from its parent
+ * {@link PartitionReplica}, which holds back the next batch until this one is durable, so one journal
+ * write (one fsync) covers every write that arrived meanwhile.
+ *
+ * <p>Invariants: a write is acknowledged only after the event carrying it (or a newer version of the
+ * key) is persisted; a record that does not supersede the stored one is acknowledged without being
+ * persisted; the parent hears {@link BatchDone} after every batch and {@link LogReady} after every
+ * recovery, so it never waits on a batch lost to a journal failure.
+ */
+final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, Record, PartitionState> {
+
+  /** A batch of writes to persist together; {@code batch} numbers it for the parent. */
+  record Append(long batch, List<Write> writes) implements ReplicaProtocol.Command {}
+
+  /** To the parent: batch number {@code batch} is answered. */
+  record BatchDone(long batch) implements ReplicaProtocol.Command {}
+
+  /** To the parent: recovery finished (at start and after a journal failure restarted this actor). */
+  record LogReady(int records) implements ReplicaProtocol.Command {}
+
+  private final String nodeId;
+  private final ActorRef<ReplicaProtocol.Command> parent;
+  private final int snapshotEvery;
+
+  private PartitionLog(
+      String nodeId, int partition, ActorRef<ReplicaProtocol.Command> parent, int snapshotEvery) {
+    super(
+        PersistenceId.ofUniqueId("replica-" + partition),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2));
+    this.nodeId = nodeId;
+    this.parent = parent;
+    this.snapshotEvery = snapshotEvery;
+  }
+
+  static Behavior<ReplicaProtocol.Command> create(
+      String nodeId, int partition, ActorRef<ReplicaProtocol.Command> parent, int snapshotEvery) {
+    return Behaviors.setup(context -> new PartitionLog(nodeId, partition, parent, snapshotEvery));
+  }
+
+  @Override
+  public PartitionState emptyState() {
+    return new PartitionState();
+  }
+
+  @Override
+  public CommandHandler<ReplicaProtocol.Command, Record, PartitionState> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Append.class, this::onAppend)
+        .onCommand(Read.class, this::onRead)
+        .build();
+  }
+
+  private Effect<Record, PartitionState> onAppend(PartitionState state, Append append) {
+    List<Record> events = supersedingRecords(state, append.writes());
+    if (events.isEmpty()) {
+      acknowledge(append);
+      return Effect().none();
+    }
+    return Effect().persist(events).thenRun(newState -> acknowledge(append));
+  }
+
+  /** The newest record per key of the batch, where it supersedes the stored one. */
+  private static List<Record> supersedingRecords(PartitionState state, List<Write> writes) {
+    Map<String, Record> newest = new LinkedHashMap<>();
+    for (Write write : writes) {
+      newest.merge(write.record().key(), write.record(), Record::newer);
+    }
+    List<Record> events = new ArrayList<>(newest.size());
+    for (Record record : newest.values()) {
+      if (record.supersedes(state.get(record.key()))) {
+        events.add(record);
+      }
+    }
+    return events;
+  }
+
+  private void acknowledge(Append append) {
+    for (Write write : append.writes()) {
+      write.replyTo().tell(WriteAck.ok(nodeId, write.record().key()));
+    }
+    parent.tell(new BatchDone(append.batch()));
+  }
+
+  private Effect<Record, PartitionState> onRead(PartitionState state, Read read) {
+    read.replyTo().tell(new ReadReply(nodeId, read.key(), state.get(read.key()), null));
+    return Effect().none();
+  }
+
+  @Override
+  public EventHandler<PartitionState, Record> eventHandler() {
+    return (state, record) -> {
+      state.apply(record);
+      return state;
+    };
+  }
+
+  @Override
+  public SignalHandler<PartitionState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> parent.tell(new LogReady(state.size())))
+        .build();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(snapshotEvery, 2);
+  }
+
+  /** Snapshots are taken of a copy: the snapshot store serializes on another thread. */
+  @Override
+  public SnapshotAdapter<PartitionState> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(PartitionState state) {
+        return state.toSnapshot();
+      }
+
+      @Override
+      public PartitionState fromJournal(Object from) {
+        return PartitionState.fromSnapshot((PartitionSnapshot) from);
+      }
+    };
+  }
+}

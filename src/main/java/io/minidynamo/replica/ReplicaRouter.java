@@ -1,0 +1,91 @@
+package io.minidynamo.replica;
+
+import io.minidynamo.replica.PartitionReplica.ReplicaSettings;
+import io.minidynamo.replica.ReplicaProtocol.Read;
+import io.minidynamo.replica.ReplicaProtocol.ReadReply;
+import io.minidynamo.replica.ReplicaProtocol.Write;
+import io.minidynamo.replica.ReplicaProtocol.WriteAck;
+import io.minidynamo.versioning.HybridClock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The node's replica entry point at the fixed path {@code /user/replica}: owns one
+ * {@link PartitionReplica} per ring partition this node replicates and routes each request to it.
+ * A request for a partition this node does not hold is answered with an error at once, so the
+ * coordinator counts it as missing instead of waiting for its deadline.
+ */
+public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Command> {
+  /** The name under the user guardian; peers resolve {@code /user/replica} on every node. */
+  public static final String NAME = "replica";
+
+  private final String nodeId;
+  private final Map<Integer, ActorRef<ReplicaProtocol.Command>> partitions = new HashMap<>();
+
+  private ReplicaRouter(
+      ActorContext<ReplicaProtocol.Command> context,
+      String nodeId,
+      List<Integer> held,
+      HybridClock clock,
+      ReplicaSettings settings) {
+    super(context);
+    this.nodeId = nodeId;
+    for (int partition : held) {
+      partitions.put(partition, context.spawn(
+          PartitionReplica.create(nodeId, partition, clock, settings), "p" + partition));
+    }
+  }
+
+  public static Behavior<ReplicaProtocol.Command> create(
+      String nodeId,
+      List<Integer> heldPartitions,
+      HybridClock clock,
+      io.minidynamo.config.NodeSettings settings) {
+    ReplicaSettings replicaSettings = new ReplicaSettings(
+        settings.maxWriteBatch(),
+        settings.maxPendingWrites(),
+        settings.maxRequestTimeout(),
+        settings.snapshotEvery());
+    return Behaviors.setup(context ->
+        new ReplicaRouter(context, nodeId, heldPartitions, clock, replicaSettings));
+  }
+
+  @Override
+  public Receive<ReplicaProtocol.Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Write.class, this::onWrite)
+        .onMessage(Read.class, this::onRead)
+        .build();
+  }
+
+  private Behavior<ReplicaProtocol.Command> onWrite(Write write) {
+    ActorRef<ReplicaProtocol.Command> partition = partitions.get(write.partition());
+    if (partition == null) {
+      write.replyTo().tell(new WriteAck(nodeId, write.record().key(), notHeld(write.partition())));
+    } else {
+      partition.tell(write);
+    }
+    return this;
+  }
+
+  private Behavior<ReplicaProtocol.Command> onRead(Read read) {
+    ActorRef<ReplicaProtocol.Command> partition = partitions.get(read.partition());
+    if (partition == null) {
+      read.replyTo().tell(new ReadReply(nodeId, read.key(), null, notHeld(read.partition())));
+    } else {
+      partition.tell(read);
+    }
+    return this;
+  }
+
+  private String notHeld(int partition) {
+    return "partition " + partition + " is not replicated by " + nodeId;
+  }
+}

@@ -1,0 +1,2 @@
+/** The consistent-hashing ring (pure, no Pekko): partitions, ownership, preference lists. */
+package io.minidynamo.ring;

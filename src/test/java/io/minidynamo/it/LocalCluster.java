@@ -1,0 +1,249 @@
+package io.minidynamo.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A cluster of real node processes started from the built jar, on loopback ports chosen free at
+ * start, with data dirs and logs under a temporary directory. Faults are real: {@link #kill} is
+ * SIGKILL, {@link #pause} SIGSTOP. Every process is stopped by its own handle (pid), never by name.
+ */
+final class LocalCluster implements AutoCloseable {
+  private static final Duration START_DEADLINE = Duration.ofSeconds(60);
+
+  private final Path dir;
+  private final Path jar;
+  private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
+  private final Map<String, Process> processes = new LinkedHashMap<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private LocalCluster(Path dir, Path jar) {
+    this.dir = dir;
+    this.jar = jar;
+  }
+
+  /** Writes nodes.conf for {@code nodes} nodes with the given N/R/W; starts nothing yet. */
+  static LocalCluster create(Path dir, int nodes, int n, int r, int w) throws IOException {
+    String jarPath = System.getProperty("minidynamo.jar", "target/mini-dynamo.jar");
+    Path jar = Path.of(jarPath).toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("no node jar at " + jar + ": run mvn package first");
+    }
+    LocalCluster cluster = new LocalCluster(dir, jar);
+    StringBuilder conf = new StringBuilder();
+    conf.append("mini-dynamo {\n  n = ").append(n).append("\n  r = ").append(r)
+        .append("\n  w = ").append(w).append("\n  ring-size = 64\n  nodes = [\n");
+    for (int i = 1; i <= nodes; i++) {
+      String id = "n" + i;
+      int httpPort = freePort();
+      cluster.httpPorts.put(id, httpPort);
+      conf.append("    { id = \"").append(id).append("\", http = \"127.0.0.1:").append(httpPort)
+          .append("\", remote = \"127.0.0.1:").append(freePort()).append("\" }\n");
+    }
+    conf.append("  ]\n}\n");
+    Files.writeString(dir.resolve("nodes.conf"), conf.toString());
+    return cluster;
+  }
+
+  static LocalCluster start(Path dir, int nodes, int n, int r, int w) throws IOException {
+    LocalCluster cluster = create(dir, nodes, n, r, w);
+    cluster.startAll();
+    return cluster;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  List<String> ids() {
+    return new ArrayList<>(httpPorts.keySet());
+  }
+
+  Path configFile() {
+    return dir.resolve("nodes.conf");
+  }
+
+  Path dataDir(String id) {
+    return dir.resolve("data").resolve(id);
+  }
+
+  Path log(String id) {
+    return dir.resolve(id + ".log");
+  }
+
+  void startAll() throws IOException {
+    for (String id : ids()) {
+      launch(id);
+    }
+    for (String id : ids()) {
+      awaitHealthy(id);
+    }
+  }
+
+  /** Starts a node process (appending to its log) without waiting for it. */
+  Process launch(String id, String... extraJvmOptions) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.addAll(List.of(extraJvmOptions));
+    command.addAll(List.of("-jar", jar.toString(),
+        "--id", id, "--config", configFile().toString(), "--data-dir", dataDir(id).toString()));
+    Process process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile()))
+        .start();
+    processes.put(id, process);
+    return process;
+  }
+
+  void start(String id) throws IOException {
+    launch(id);
+    awaitHealthy(id);
+  }
+
+  /** SIGKILL, and wait until the process is gone. */
+  void kill(String id) throws InterruptedException {
+    Process process = processes.get(id);
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(id + " survived SIGKILL");
+    }
+  }
+
+  /** SIGTERM, and the exit status once the node has shut down. */
+  int stop(String id) throws InterruptedException {
+    Process process = processes.get(id);
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(id + " did not stop within 30 s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  void pause(String id) throws IOException, InterruptedException {
+    signal(id, "-STOP");
+  }
+
+  void resume(String id) throws IOException, InterruptedException {
+    signal(id, "-CONT");
+  }
+
+  private void signal(String id, String signal) throws IOException, InterruptedException {
+    long pid = processes.get(id).pid();
+    Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill " + signal + " " + pid + " failed");
+    }
+  }
+
+  boolean isAlive(String id) {
+    Process process = processes.get(id);
+    return process != null && process.isAlive();
+  }
+
+  void awaitHealthy(String id) {
+    await(START_DEADLINE, () -> {
+      if (!isAlive(id)) {
+        throw new IllegalStateException(id + " exited during start; log:\n" + logTail(id));
+      }
+      return healthy(id);
+    }, () -> id + " not healthy; log:\n" + logTail(id));
+  }
+
+  boolean healthy(String id) {
+    try {
+      return get(id, "/health").statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  String logTail(String id) {
+    try {
+      List<String> lines = Files.readAllLines(log(id), StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  URI uri(String id, String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + httpPorts.get(id) + pathAndQuery);
+  }
+
+  HttpResponse<byte[]> send(HttpRequest request) throws IOException {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  HttpResponse<byte[]> get(String id, String pathAndQuery) throws IOException {
+    return send(HttpRequest.newBuilder(uri(id, pathAndQuery)).timeout(Duration.ofSeconds(10)).GET().build());
+  }
+
+  HttpResponse<byte[]> put(String id, String pathAndQuery, String body) throws IOException {
+    return send(HttpRequest.newBuilder(uri(id, pathAndQuery)).timeout(Duration.ofSeconds(10))
+        .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  HttpResponse<byte[]> delete(String id, String pathAndQuery) throws IOException {
+    return send(HttpRequest.newBuilder(uri(id, pathAndQuery)).timeout(Duration.ofSeconds(10))
+        .DELETE().build());
+  }
+
+  HttpResponse<byte[]> post(String id, String path, String json) throws IOException {
+    return send(HttpRequest.newBuilder(uri(id, path)).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  /** Polls {@code condition} until it holds or the deadline passes (then fails with the message). */
+  static void await(Duration deadline, BooleanSupplier condition, java.util.function.Supplier<String> message) {
+    Instant end = Instant.now().plus(deadline);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(end)) {
+        throw new AssertionError("not within " + deadline + ": " + message.get());
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (Map.Entry<String, Process> entry : processes.entrySet()) {
+      Process process = entry.getValue();
+      if (process.isAlive()) {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+}

@@ -474,7 +474,10 @@ cmd_wipe() {
   if ((!yes)); then
     [[ -t 0 ]] || die "wipe deletes $DATA_ROOT/ and $RUN_DIR/; not a terminal, pass -y to confirm"
     local answer
-    read -r -p "Stop all nodes and delete $ROOT/$DATA_ROOT and $ROOT/$RUN_DIR? [y/N] " answer
+    local d r
+    d="$DATA_ROOT"; [[ "$d" == /* ]] || d="$ROOT/$d"
+    r="$RUN_DIR"; [[ "$r" == /* ]] || r="$ROOT/$r"
+    read -r -p "Stop all nodes and delete $d and $r? [y/N] " answer
     [[ "$answer" == y || "$answer" == Y || "$answer" == yes ]] || { echo "aborted"; exit 1; }
   fi
   [[ -f "$CONFIG" ]] && cmd_down

@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# Mini Dynamo node image. Build: docker compose build (or: docker build -t mini-dynamo .)
+# Run one node: docker run mini-dynamo --id n1 --config /app/nodes.docker.conf --data-dir /data --listen 0.0.0.0:9001
+
+# ---- stage 1: build the shaded jar -------------------------------------------
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /build
+# Dependencies first: this layer is reused until pom.xml changes.
+COPY pom.xml ./
+RUN mvn -B -q dependency:go-offline
+COPY src ./src
+# application.conf (if kept at the root) and nodes*.conf
+COPY *.conf ./
+RUN mvn -B -q package -DskipTests
+
+# ---- stage 2: runtime -------------------------------------------------------
+FROM eclipse-temurin:17-jre
+# Unprivileged user; /data is created and owned by it before VOLUME so that a
+# fresh named volume inherits that ownership.
+RUN groupadd --system dynamo \
+ && useradd --system --gid dynamo --home-dir /app --no-create-home --shell /usr/sbin/nologin dynamo \
+ && mkdir -p /app /data \
+ && chown dynamo:dynamo /data
+WORKDIR /app
+COPY --from=build /build/target/mini-dynamo.jar /app/mini-dynamo.jar
+COPY --from=build /build/nodes*.conf /app/
+USER dynamo
+VOLUME /data
+# 9001-9003: HTTP client API; 2551-2553: Pekko Artery (node to node)
+EXPOSE 9001-9003 2551-2553
+# Exec form: java is PID 1 and receives SIGTERM from `docker stop` directly.
+# Extra JVM options: set JAVA_TOOL_OPTIONS in the environment.
+ENTRYPOINT ["java", "-jar", "/app/mini-dynamo.jar"]

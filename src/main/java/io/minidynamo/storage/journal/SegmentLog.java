@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -46,6 +47,11 @@ final class SegmentLog implements AutoCloseable {
   /** Summary of the start-up scan. */
   record RecoveryReport(int segments, long records, List<TailCut> cuts, long scanNanos) {}
 
+  /** Opens segment files; a seam so tests can inject I/O faults such as a full disk. */
+  interface ChannelOpener {
+    FileChannel open(Path path, OpenOption... options) throws IOException;
+  }
+
   /** Receives every valid record during recovery, in log order. */
   interface RecordVisitor {
     void visit(JournalRecord record, Location location);
@@ -54,6 +60,7 @@ final class SegmentLog implements AutoCloseable {
   private final Path dir;
   private final long segmentSize;
   private final Durability durability;
+  private final ChannelOpener opener;
   private final ConcurrentSkipListMap<Long, FileChannel> channels = new ConcurrentSkipListMap<>();
   private final ReentrantReadWriteLock segmentsLock = new ReentrantReadWriteLock();
   private volatile long totalBytes;
@@ -62,8 +69,9 @@ final class SegmentLog implements AutoCloseable {
   private long activeSize;
   private Mark pendingTruncate;
 
-  private SegmentLog(Path dir, long segmentSize, Durability durability) {
+  private SegmentLog(Path dir, long segmentSize, Durability durability, ChannelOpener opener) {
     this.dir = dir;
+    this.opener = opener;
     this.segmentSize = segmentSize;
     this.durability = durability;
   }
@@ -75,9 +83,19 @@ final class SegmentLog implements AutoCloseable {
    */
   static Opened open(Path dir, long segmentSize, Durability durability, RecordVisitor visitor)
       throws IOException {
+    return open(dir, segmentSize, durability, visitor, FileChannel::open);
+  }
+
+  static Opened open(
+      Path dir,
+      long segmentSize,
+      Durability durability,
+      RecordVisitor visitor,
+      ChannelOpener opener)
+      throws IOException {
     long start = System.nanoTime();
     Files.createDirectories(dir);
-    SegmentLog log = new SegmentLog(dir, segmentSize, durability);
+    SegmentLog log = new SegmentLog(dir, segmentSize, durability, opener);
     try {
       RecoveryScan scan = log.scan(visitor);
       log.activateLastSegment();
@@ -103,7 +121,7 @@ final class SegmentLog implements AutoCloseable {
     List<Long> ids = listSegmentIds();
     for (long id : ids) {
       FileChannel channel =
-          FileChannel.open(segmentPath(id), StandardOpenOption.READ, StandardOpenOption.WRITE);
+          opener.open(segmentPath(id), StandardOpenOption.READ, StandardOpenOption.WRITE);
       channels.put(id, channel);
     }
     long lastNonEmpty = -1;
@@ -184,7 +202,7 @@ final class SegmentLog implements AutoCloseable {
 
   private void createSegment(long id) throws IOException {
     FileChannel channel =
-        FileChannel.open(
+        opener.open(
             segmentPath(id),
             StandardOpenOption.CREATE_NEW,
             StandardOpenOption.READ,

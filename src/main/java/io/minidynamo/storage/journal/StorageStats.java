@@ -47,7 +47,7 @@ public final class StorageStats implements Extension {
     return s == null ? SnapshotStats.NONE : s.get();
   }
 
-  void registerJournal(Supplier<JournalStats> source) {
+  synchronized void registerJournal(Supplier<JournalStats> source) {
     journal = source;
   }
 
@@ -57,7 +57,7 @@ public final class StorageStats implements Extension {
     }
   }
 
-  void registerSnapshots(Supplier<SnapshotStats> source) {
+  synchronized void registerSnapshots(Supplier<SnapshotStats> source) {
     snapshots = source;
   }
 

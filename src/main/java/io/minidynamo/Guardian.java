@@ -1,26 +1,32 @@
 package io.minidynamo;
 
+import io.minidynamo.cluster.MembershipListener;
 import io.minidynamo.cluster.Peers;
+import io.minidynamo.cluster.Reachability;
 import io.minidynamo.config.ClusterConfig;
 import io.minidynamo.config.HostPort;
 import io.minidynamo.config.NodeInfo;
 import io.minidynamo.config.NodeSettings;
 import io.minidynamo.coordinator.Coordinators;
+import io.minidynamo.handoff.HintStore;
 import io.minidynamo.http.HttpApi;
 import io.minidynamo.http.HttpServer;
 import io.minidynamo.replica.ReplicaProtocol;
 import io.minidynamo.replica.ReplicaRouter;
+import io.minidynamo.replica.WriteBatcher;
 import io.minidynamo.ring.Ring;
 import io.minidynamo.versioning.HybridClock;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The node's root actor: wiring only. Spawns the replica router and the coordinator entry point
- * under their fixed names, resolves the peers, and binds the HTTP API; if the HTTP port cannot be
+ * The node's root actor: wiring only. Spawns the replica router, the hint store and the
+ * coordinator entry point under their fixed names, resolves the peers, listens to membership, and
+ * binds the HTTP API; if the HTTP port cannot be
  * bound the node stops with one clear line. It takes no messages.
  */
 public final class Guardian {
@@ -34,14 +40,34 @@ public final class Guardian {
       ActorRef<ReplicaProtocol.Command> replica = context.spawn(
           ReplicaRouter.create(self.id(), ring.partitionsReplicatedBy(self.id()), clock, settings),
           ReplicaRouter.NAME);
-      Peers peers = Peers.resolve(context.getSystem(), cluster, self.id(), replica);
-      ActorRef<Coordinators.Command> coordinators =
-          context.spawn(Coordinators.create(self.id(), ring, peers, clock), "coordinator");
-      HttpApi api = new HttpApi(self.id(), cluster, settings, context.getSystem(), coordinators, replica);
+      Map<String, ActorRef<ReplicaProtocol.Command>> replicas =
+          Peers.resolveAll(context.getSystem(), cluster, ReplicaRouter.NAME);
+      ActorRef<ReplicaProtocol.Command> hints = context.spawn(
+          HintStore.create(self.id(), new Peers(replicas, Map.of()), hintSettings(settings)),
+          HintStore.NAME);
+      Peers peers = new Peers(replicas, Peers.resolveAll(context.getSystem(), cluster, HintStore.NAME));
+      Reachability reachability = new Reachability();
+      context.spawn(MembershipListener.create(cluster, reachability, hints), "membership");
+      ActorRef<Coordinators.Command> coordinators = context.spawn(
+          Coordinators.create(self.id(), ring, peers, clock, reachability,
+              new Coordinators.Settings(settings.replicaTimeout())),
+          "coordinator");
+      HttpApi api = new HttpApi(
+          self.id(), cluster, settings, context.getSystem(), coordinators, replica, hints);
       bind(context, listen, api);
       logStart(context, self, cluster, settings, listen, dataDir);
       return Behaviors.empty();
     });
+  }
+
+  private static HintStore.Settings hintSettings(NodeSettings settings) {
+    return new HintStore.Settings(
+        settings.hintDeliveryInterval(),
+        settings.hintDeliveryBatch(),
+        settings.hintDeliveryTimeout(),
+        new WriteBatcher.Limits(
+            settings.maxWriteBatch(), settings.maxPendingWrites(), settings.maxRequestTimeout()),
+        settings.hintSnapshotEvery());
   }
 
   private static void bind(ActorContext<Void> context, HostPort listen, HttpApi api) {

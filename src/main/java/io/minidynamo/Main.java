@@ -69,6 +69,7 @@ public final class Main {
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
     NodeSettings settings = NodeSettings.fromConfig(config);
+    config = storageConfig(dataDir, settings).withFallback(config).resolve();
     return new NodeStart(
         self, cluster, settings, commandLine.listen().orElse(self.http()), dataDir, config);
   }
@@ -86,8 +87,17 @@ public final class Main {
         .toList();
     values.put("pekko.cluster.seed-nodes", seeds);
     values.put("mini-dynamo.data-dir", dataDir.toString());
-    values.put("pekko.persistence.snapshot-store.local.dir", dataDir.resolve("snapshots").toString());
     return ConfigFactory.parseMap(values, "command line and nodes.conf");
+  }
+
+  /** The journal and snapshot store under the data dir, with the node's durability. */
+  private static Config storageConfig(Path dataDir, NodeSettings settings) {
+    String durability = settings.durability().name().toLowerCase(java.util.Locale.ROOT);
+    return ConfigFactory.parseMap(Map.of(
+        "mini-dynamo.persistence.journal.dir", dataDir.toString(),
+        "mini-dynamo.persistence.journal.durability", durability,
+        "mini-dynamo.persistence.snapshot-store.dir", dataDir.toString(),
+        "mini-dynamo.persistence.snapshot-store.durability", durability), "data dir and durability");
   }
 
   /** One process per data dir: a second node on the same dir would corrupt it. */

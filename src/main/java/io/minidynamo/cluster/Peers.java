@@ -3,7 +3,6 @@ package io.minidynamo.cluster;
 import io.minidynamo.config.ClusterConfig;
 import io.minidynamo.config.NodeInfo;
 import io.minidynamo.replica.ReplicaProtocol;
-import io.minidynamo.replica.ReplicaRouter;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -11,33 +10,33 @@ import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * The replica entry point of every node, addressed by its fixed actor path from nodes.conf
- * ({@code pekko://<system>@<remote>/user/replica}). Such a path works before and without cluster
+ * The replica entry point and hint store of every node, addressed by fixed actor paths from
+ * nodes.conf ({@code pekko://<system>@<remote>/user/replica}, {@code .../user/hints}). Such a path works before and without cluster
  * membership, so the data path never waits for the cluster. Immutable after construction.
  */
 public final class Peers {
   private final Map<String, ActorRef<ReplicaProtocol.Command>> replicas;
+  private final Map<String, ActorRef<ReplicaProtocol.Command>> hints;
 
-  public Peers(Map<String, ActorRef<ReplicaProtocol.Command>> replicas) {
+  public Peers(
+      Map<String, ActorRef<ReplicaProtocol.Command>> replicas,
+      Map<String, ActorRef<ReplicaProtocol.Command>> hints) {
     this.replicas = Map.copyOf(replicas);
+    this.hints = Map.copyOf(hints);
   }
 
-  /** Resolves every other node's replica path; this node's own replica is given directly. */
-  public static Peers resolve(
-      ActorSystem<?> system,
-      ClusterConfig cluster,
-      String selfId,
-      ActorRef<ReplicaProtocol.Command> localReplica) {
+  /**
+   * The fixed-path refs of one top-level actor on every node. This node's own path resolves to the
+   * local actor, which must have been spawned already.
+   */
+  public static Map<String, ActorRef<ReplicaProtocol.Command>> resolveAll(
+      ActorSystem<?> system, ClusterConfig cluster, String actorName) {
     ActorRefResolver resolver = ActorRefResolver.get(system);
     Map<String, ActorRef<ReplicaProtocol.Command>> refs = new HashMap<>();
     for (NodeInfo node : cluster.nodes()) {
-      if (node.id().equals(selfId)) {
-        refs.put(node.id(), localReplica);
-      } else {
-        refs.put(node.id(), resolver.resolveActorRef(path(system.name(), node, ReplicaRouter.NAME)));
-      }
+      refs.put(node.id(), resolver.resolveActorRef(path(system.name(), node, actorName)));
     }
-    return new Peers(refs);
+    return refs;
   }
 
   /** The fixed path of a top-level actor on a node. */
@@ -46,7 +45,16 @@ public final class Peers {
   }
 
   public ActorRef<ReplicaProtocol.Command> replica(String nodeId) {
-    ActorRef<ReplicaProtocol.Command> ref = replicas.get(nodeId);
+    return lookup(replicas, nodeId);
+  }
+
+  public ActorRef<ReplicaProtocol.Command> hints(String nodeId) {
+    return lookup(hints, nodeId);
+  }
+
+  private static ActorRef<ReplicaProtocol.Command> lookup(
+      Map<String, ActorRef<ReplicaProtocol.Command>> refs, String nodeId) {
+    ActorRef<ReplicaProtocol.Command> ref = refs.get(nodeId);
     if (ref == null) {
       throw new IllegalArgumentException("unknown node " + nodeId);
     }

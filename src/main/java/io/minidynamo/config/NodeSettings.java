@@ -17,6 +17,11 @@ import java.time.Duration;
  * @param maxPendingWrites writes a replica queues behind the one in flight before refusing more
  * @param snapshotEvery events between snapshots of a replica partition
  * @param clockOffset test-only skew added to this node's wall clock
+ * @param replicaTimeout how long a coordinator waits for a primary before handing off to a fallback
+ * @param hintDeliveryInterval how often hints are offered to their targets
+ * @param hintDeliveryBatch hints per target per delivery
+ * @param hintDeliveryTimeout after which an unacknowledged delivery counts as failed
+ * @param hintSnapshotEvery hint store events between snapshots
  */
 public record NodeSettings(
     Duration requestTimeout,
@@ -27,7 +32,12 @@ public record NodeSettings(
     int maxWriteBatch,
     int maxPendingWrites,
     int snapshotEvery,
-    Duration clockOffset) {
+    Duration clockOffset,
+    Duration replicaTimeout,
+    Duration hintDeliveryInterval,
+    int hintDeliveryBatch,
+    Duration hintDeliveryTimeout,
+    int hintSnapshotEvery) {
 
   /** What an acknowledgement promises. */
   public enum Durability {
@@ -47,7 +57,12 @@ public record NodeSettings(
           c.getInt("replica.max-write-batch"),
           c.getInt("replica.max-pending-writes"),
           c.getInt("replica.snapshot-every"),
-          c.getDuration("test.clock-offset"));
+          c.getDuration("test.clock-offset"),
+          c.getDuration("replica-timeout"),
+          c.getDuration("hints.delivery-interval"),
+          c.getInt("hints.delivery-batch"),
+          c.getDuration("hints.delivery-timeout"),
+          c.getInt("hints.snapshot-every"));
       settings.validate();
       return settings;
     } catch (ConfigException e) {
@@ -76,6 +91,14 @@ public record NodeSettings(
     }
     if (maxWriteBatch < 1 || maxPendingWrites < 1 || snapshotEvery < 1) {
       throw new InvalidConfigException("mini-dynamo.replica settings must be positive");
+    }
+    if (replicaTimeout.isNegative() || replicaTimeout.isZero()) {
+      throw new InvalidConfigException("mini-dynamo.replica-timeout must be positive");
+    }
+    if (hintDeliveryBatch < 1 || hintSnapshotEvery < 1 || hintDeliveryInterval.isZero()
+        || hintDeliveryInterval.isNegative() || hintDeliveryTimeout.isZero()
+        || hintDeliveryTimeout.isNegative()) {
+      throw new InvalidConfigException("mini-dynamo.hints settings must be positive");
     }
   }
 }

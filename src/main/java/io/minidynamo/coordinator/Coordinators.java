@@ -1,6 +1,7 @@
 package io.minidynamo.coordinator;
 
 import io.minidynamo.cluster.Peers;
+import io.minidynamo.cluster.Reachability;
 import io.minidynamo.ring.Ring;
 import io.minidynamo.versioning.HybridClock;
 import io.minidynamo.versioning.Record;
@@ -13,7 +14,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * Where client requests enter the actor world: stamps writes with this node's hybrid clock, finds
- * the key's partition and primaries on the ring, and spawns one short-lived coordinator per request.
+ * the key's partition, primaries and fallbacks on the ring, and spawns one short-lived coordinator
+ * per request.
  */
 public final class Coordinators {
 
@@ -37,19 +39,43 @@ public final class Coordinators {
   private final Ring ring;
   private final Peers peers;
   private final HybridClock clock;
+  private final Reachability reachability;
+  private final Settings settings;
   private final ActorContext<Command> context;
 
+  /** Coordinator tuning. */
+  public record Settings(Duration replicaTimeout) {}
+
   private Coordinators(
-      ActorContext<Command> context, String nodeId, Ring ring, Peers peers, HybridClock clock) {
+      ActorContext<Command> context,
+      String nodeId,
+      Ring ring,
+      Peers peers,
+      HybridClock clock,
+      Reachability reachability,
+      Settings settings) {
     this.context = context;
     this.nodeId = nodeId;
     this.ring = ring;
     this.peers = peers;
     this.clock = clock;
+    this.reachability = reachability;
+    this.settings = settings;
   }
 
-  public static Behavior<Command> create(String nodeId, Ring ring, Peers peers, HybridClock clock) {
-    return Behaviors.setup(context -> new Coordinators(context, nodeId, ring, peers, clock).ready());
+  public static Behavior<Command> create(
+      String nodeId,
+      Ring ring,
+      Peers peers,
+      HybridClock clock,
+      Reachability reachability,
+      Settings settings) {
+    return Behaviors.setup(context ->
+        new Coordinators(context, nodeId, ring, peers, clock, reachability, settings).ready());
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private Behavior<Command> ready() {
@@ -65,9 +91,12 @@ public final class Coordinators {
         ? Record.tombstone(write.key(), version)
         : Record.put(write.key(), write.value(), version);
     int partition = ring.partitionOf(write.key());
-    context.spawnAnonymous(PutCoordinator.create(
-        record, partition, ring.primaries(partition), write.w(), write.timeout(), peers,
-        write.replyTo()));
+    Duration replicaTimeout = min(settings.replicaTimeout(), write.timeout().dividedBy(2));
+    PutCoordinator.Plan plan = new PutCoordinator.Plan(
+        record, partition, ring.primaries(partition), ring.fallbacks(partition), write.w(),
+        write.timeout(), replicaTimeout);
+    context.spawnAnonymous(
+        PutCoordinator.create(plan, nodeId, peers, reachability, write.replyTo()));
     return Behaviors.same();
   }
 

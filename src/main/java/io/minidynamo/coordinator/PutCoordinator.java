@@ -1,6 +1,9 @@
 package io.minidynamo.coordinator;
 
 import io.minidynamo.cluster.Peers;
+import io.minidynamo.cluster.Reachability;
+import io.minidynamo.coordinator.SloppyQuorum.Handoff;
+import io.minidynamo.handoff.HintProtocol.HintedWrite;
 import io.minidynamo.replica.ReplicaProtocol.Write;
 import io.minidynamo.replica.ReplicaProtocol.WriteAck;
 import io.minidynamo.versioning.Record;
@@ -10,11 +13,16 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * One client write (Riak's put FSM): sends the record to the N primaries in parallel, answers
- * {@link Result.Ok} after W acknowledgements or {@link Result.Failed} at the deadline (or as soon as
- * W can no longer be reached), then stops. What was written stays written either way.
+ * One client write (Riak's put FSM) under a sloppy quorum. Sends the record to the N primaries in
+ * parallel; a primary that fails, does not answer within the replica timeout, or is known
+ * unreachable is replaced by the next fallback node, which stores the record as a hint naming that
+ * primary; with no fallback left the coordinator's own node keeps the hint. Answers
+ * {@link Result.Ok} after W acknowledgements (fallbacks count) or {@link Result.Failed} at the
+ * deadline, and stays until every primary acknowledged or has a durable hint somewhere (or a hard
+ * deadline passes), then stops. What was written stays written either way.
  */
 public final class PutCoordinator {
 
@@ -27,80 +35,174 @@ public final class PutCoordinator {
     record Failed(int acks, int required) implements Result {}
   }
 
+  /** Where and how a write is sent. */
+  public record Plan(
+      Record record,
+      int partition,
+      List<String> primaries,
+      List<String> fallbacks,
+      int w,
+      Duration timeout,
+      Duration replicaTimeout) {}
+
   sealed interface Command {}
 
-  private record AckReceived(WriteAck ack) implements Command {}
+  private record ReplicaAck(WriteAck ack) implements Command {}
+
+  private record ReplicaTimeout(String node) implements Command {}
+
+  private record FallbackResult(String fallback, boolean ok) implements Command {}
+
+  private record LocalHintResult(String intendedFor, boolean ok) implements Command {}
 
   private enum Deadline implements Command {
     INSTANCE
   }
 
+  private enum HardDeadline implements Command {
+    INSTANCE
+  }
+
   private final ActorContext<Command> context;
-  private final Record record;
-  private final WriteQuorum quorum;
+  private final TimerScheduler<Command> timers;
+  private final Plan plan;
+  private final String selfId;
+  private final Peers peers;
+  private final SloppyQuorum quorum;
   private final ActorRef<Result> replyTo;
+  private boolean answered;
 
   private PutCoordinator(
-      ActorContext<Command> context, Record record, WriteQuorum quorum, ActorRef<Result> replyTo) {
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      Plan plan,
+      String selfId,
+      Peers peers,
+      ActorRef<Result> replyTo) {
     this.context = context;
-    this.record = record;
-    this.quorum = quorum;
+    this.timers = timers;
+    this.plan = plan;
+    this.selfId = selfId;
+    this.peers = peers;
+    this.quorum = new SloppyQuorum(plan.primaries(), plan.fallbacks(), plan.w());
     this.replyTo = replyTo;
   }
 
-  /**
-   * @param targets the primaries of the record's partition
-   * @param w acknowledgements required
-   */
   public static Behavior<Command> create(
-      Record record,
-      int partition,
-      List<String> targets,
-      int w,
-      Duration timeout,
-      Peers peers,
-      ActorRef<Result> replyTo) {
+      Plan plan, String selfId, Peers peers, Reachability reachability, ActorRef<Result> replyTo) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-      ActorRef<WriteAck> acks = context.messageAdapter(WriteAck.class, AckReceived::new);
-      for (String node : targets) {
-        peers.replica(node).tell(new Write(partition, record, acks));
-      }
-      timers.startSingleTimer(Deadline.INSTANCE, timeout);
-      return new PutCoordinator(context, record, new WriteQuorum(targets, w), replyTo).waiting();
+      PutCoordinator coordinator = new PutCoordinator(context, timers, plan, selfId, peers, replyTo);
+      coordinator.start(reachability);
+      return coordinator.running();
     }));
   }
 
-  private Behavior<Command> waiting() {
+  private void start(Reachability reachability) {
+    ActorRef<WriteAck> acks = context.messageAdapter(WriteAck.class, ReplicaAck::new);
+    timers.startSingleTimer(Deadline.INSTANCE, plan.timeout());
+    timers.startSingleTimer(HardDeadline.INSTANCE,
+        plan.timeout().plus(plan.replicaTimeout().multipliedBy(3)));
+    for (String node : plan.primaries()) {
+      if (reachability.isUnreachable(node)) {
+        quorum.primaryFailed(node).ifPresent(this::handOff);
+      } else {
+        peers.replica(node).tell(new Write(plan.partition(), plan.record(), acks));
+        timers.startSingleTimer(new ReplicaTimeout(node), plan.replicaTimeout());
+      }
+    }
+  }
+
+  private Behavior<Command> running() {
     return Behaviors.receive(Command.class)
-        .onMessage(AckReceived.class, this::onAck)
+        .onMessage(ReplicaAck.class, this::onReplicaAck)
+        .onMessage(ReplicaTimeout.class, this::onReplicaTimeout)
+        .onMessage(FallbackResult.class, this::onFallbackResult)
+        .onMessage(LocalHintResult.class, this::onLocalHintResult)
         .onMessageEquals(Deadline.INSTANCE, this::onDeadline)
+        .onMessageEquals(HardDeadline.INSTANCE, this::onHardDeadline)
         .build();
   }
 
-  private Behavior<Command> onAck(AckReceived received) {
+  private Behavior<Command> onReplicaAck(ReplicaAck received) {
     WriteAck ack = received.ack();
+    timers.cancel(new ReplicaTimeout(ack.node()));
     if (ack.ok()) {
-      quorum.ack(ack.node());
+      quorum.primaryAcked(ack.node());
     } else {
-      context.getLog().debug("write of {} failed on {}: {}", record.key(), ack.node(), ack.error());
-      quorum.fail(ack.node());
+      context.getLog().debug("write of {} failed on {}: {}", plan.record().key(), ack.node(), ack.error());
+      quorum.primaryFailed(ack.node()).ifPresent(this::handOff);
     }
-    if (quorum.isMet()) {
-      replyTo.tell(new Result.Ok(record, quorum.acks()));
-      return Behaviors.stopped();
+    return next();
+  }
+
+  private Behavior<Command> onReplicaTimeout(ReplicaTimeout timeout) {
+    quorum.primaryFailed(timeout.node()).ifPresent(this::handOff);
+    return next();
+  }
+
+  private Behavior<Command> onFallbackResult(FallbackResult result) {
+    if (result.ok()) {
+      quorum.fallbackAcked(result.fallback());
+    } else {
+      quorum.fallbackFailed(result.fallback()).ifPresent(this::handOff);
     }
-    if (quorum.isImpossible()) {
-      return fail();
+    return next();
+  }
+
+  private Behavior<Command> onLocalHintResult(LocalHintResult result) {
+    if (result.ok()) {
+      quorum.keptLocally(result.intendedFor());
+    } else {
+      context.getLog().warn("no hint could be kept for {} of key {}; anti-entropy will repair it",
+          result.intendedFor(), plan.record().key());
     }
-    return Behaviors.same();
+    return next();
   }
 
   private Behavior<Command> onDeadline() {
-    return fail();
+    if (!answered) {
+      answer(new Result.Failed(quorum.acks(), quorum.required()));
+    }
+    for (String silent : quorum.pendingPrimaries()) {
+      quorum.primaryFailed(silent).ifPresent(this::handOff);
+    }
+    return next();
   }
 
-  private Behavior<Command> fail() {
-    replyTo.tell(new Result.Failed(quorum.acks(), quorum.required()));
+  private Behavior<Command> onHardDeadline() {
+    context.getLog().debug("write of {} stopped with handoff incomplete", plan.record().key());
     return Behaviors.stopped();
+  }
+
+  /** Sends the record to a fallback, or to this node's own hint store, as a hint. */
+  private void handOff(Handoff handoff) {
+    if (handoff instanceof Handoff.ToFallback toFallback) {
+      String fallback = toFallback.fallback();
+      context.ask(WriteAck.class, peers.hints(fallback), plan.replicaTimeout(),
+          replyTo -> hinted(toFallback.intendedFor(), replyTo),
+          (ack, failure) -> new FallbackResult(fallback, ack != null && ack.ok()));
+    } else if (handoff instanceof Handoff.KeepLocally keep) {
+      context.ask(WriteAck.class, peers.hints(selfId), plan.replicaTimeout(),
+          replyTo -> hinted(keep.intendedFor(), replyTo),
+          (ack, failure) -> new LocalHintResult(keep.intendedFor(), ack != null && ack.ok()));
+    }
+  }
+
+  private HintedWrite hinted(String intendedFor, ActorRef<WriteAck> replyTo) {
+    return new HintedWrite(plan.partition(), plan.record(), intendedFor, replyTo);
+  }
+
+  private Behavior<Command> next() {
+    if (!answered && quorum.isMet()) {
+      answer(new Result.Ok(plan.record(), quorum.acks()));
+    } else if (!answered && quorum.isImpossible()) {
+      answer(new Result.Failed(quorum.acks(), quorum.required()));
+    }
+    return quorum.isComplete() ? Behaviors.stopped() : Behaviors.same();
+  }
+
+  private void answer(Result result) {
+    answered = true;
+    replyTo.tell(result);
   }
 }

@@ -6,6 +6,7 @@ import io.minidynamo.config.NodeSettings;
 import io.minidynamo.coordinator.Coordinators;
 import io.minidynamo.coordinator.GetCoordinator;
 import io.minidynamo.coordinator.PutCoordinator;
+import io.minidynamo.handoff.HintProtocol;
 import io.minidynamo.replica.ReplicaProtocol;
 import io.minidynamo.ring.Ring;
 import io.minidynamo.versioning.Record;
@@ -55,6 +56,7 @@ public final class HttpApi extends AllDirectives {
   private final ActorSystem<?> system;
   private final ActorRef<Coordinators.Command> coordinators;
   private final ActorRef<ReplicaProtocol.Command> localReplica;
+  private final ActorRef<ReplicaProtocol.Command> hints;
 
   public HttpApi(
       String nodeId,
@@ -62,7 +64,8 @@ public final class HttpApi extends AllDirectives {
       NodeSettings settings,
       ActorSystem<?> system,
       ActorRef<Coordinators.Command> coordinators,
-      ActorRef<ReplicaProtocol.Command> localReplica) {
+      ActorRef<ReplicaProtocol.Command> localReplica,
+      ActorRef<ReplicaProtocol.Command> hints) {
     this.nodeId = nodeId;
     this.cluster = cluster;
     this.ring = cluster.ring();
@@ -70,6 +73,7 @@ public final class HttpApi extends AllDirectives {
     this.system = system;
     this.coordinators = coordinators;
     this.localReplica = localReplica;
+    this.hints = hints;
   }
 
   public Route routes() {
@@ -79,8 +83,9 @@ public final class HttpApi extends AllDirectives {
             path("health", () -> methods(Map.of(HttpMethods.GET, this::health))),
             pathPrefix("internal", () -> path("get",
                 () -> methods(Map.of(HttpMethods.POST, this::internalGet)))),
-            pathPrefix("debug", () -> path("ring",
-                () -> methods(Map.of(HttpMethods.GET, this::debugRing)))),
+            pathPrefix("debug", () -> concat(
+                path("ring", () -> methods(Map.of(HttpMethods.GET, this::debugRing))),
+                path("hints", () -> methods(Map.of(HttpMethods.GET, this::debugHints))))),
             extractUnmatchedPath(path -> complete(Json.error(404, "no such endpoint: " + path))))));
   }
 
@@ -255,6 +260,22 @@ public final class HttpApi extends AllDirectives {
         "nodes", cluster.nodeIds(),
         "local_partitions", ring.partitionsReplicatedBy(nodeId),
         "partitions", partitions)));
+  }
+
+  private Route debugHints() {
+    CompletionStage<HttpResponse> response = AskPattern.<ReplicaProtocol.Command, HintProtocol.Stats>ask(
+            hints, HintProtocol.GetStats::new, settings.requestTimeout(), system.scheduler())
+        .handle((stats, failure) -> failure != null
+            ? Json.error(503, "hint store did not answer in time")
+            : Json.response(200, Json.object(
+                "node", nodeId,
+                "count", stats.count(),
+                "targets", stats.targets(),
+                "delivered", stats.delivered(),
+                "failed_attempts", stats.failedAttempts(),
+                "oldest_pending_age_ms", stats.oldestAgeMillis(),
+                "delivering_to", stats.delivering())));
+    return completeWithFuture(response);
   }
 
   /** Dispatches on the method; any other method gets 405 with {@code Allow}. */

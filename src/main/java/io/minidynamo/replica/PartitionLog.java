@@ -4,6 +4,9 @@ import io.minidynamo.replica.ReplicaProtocol.Read;
 import io.minidynamo.replica.ReplicaProtocol.ReadReply;
 import io.minidynamo.replica.ReplicaProtocol.Write;
 import io.minidynamo.replica.ReplicaProtocol.WriteAck;
+import io.minidynamo.replica.WriteBatcher.Append;
+import io.minidynamo.replica.WriteBatcher.BatchDone;
+import io.minidynamo.replica.WriteBatcher.LogReady;
 import io.minidynamo.storage.PartitionSnapshot;
 import io.minidynamo.storage.PartitionState;
 import io.minidynamo.versioning.Record;
@@ -29,7 +32,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 /**
  * The event-sourced half of a replica partition: its journal is the partition's write-ahead log and
  * its state the partition's records. It takes writes only in batches from its parent
- * {@link PartitionReplica}, which holds back the next batch until this one is durable, so one journal
+ * {@link WriteBatcher}, which holds back the next batch until this one is durable, so one journal
  * write (one fsync) covers every write that arrived meanwhile.
  *
  * <p>Invariants: a write is acknowledged only after the event carrying it (or a newer version of the
@@ -38,15 +41,6 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * recovery, so it never waits on a batch lost to a journal failure.
  */
 final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, Record, PartitionState> {
-
-  /** A batch of writes to persist together; {@code batch} numbers it for the parent. */
-  record Append(long batch, List<Write> writes) implements ReplicaProtocol.Command {}
-
-  /** To the parent: batch number {@code batch} is answered. */
-  record BatchDone(long batch) implements ReplicaProtocol.Command {}
-
-  /** To the parent: recovery finished (at start and after a journal failure restarted this actor). */
-  record LogReady(int records) implements ReplicaProtocol.Command {}
 
   private final String nodeId;
   private final ActorRef<ReplicaProtocol.Command> parent;
@@ -81,13 +75,18 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
         .build();
   }
 
-  private Effect<Record, PartitionState> onAppend(PartitionState state, Append append) {
-    List<Record> events = supersedingRecords(state, append.writes());
+  private Effect<Record, PartitionState> onAppend(PartitionState state, Append<?> append) {
+    List<Record> events = supersedingRecords(state, writes(append));
     if (events.isEmpty()) {
       acknowledge(append);
       return Effect().none();
     }
     return Effect().persist(events).thenRun(newState -> acknowledge(append));
+  }
+
+  /** The writes of a batch: the replica's front batches {@link Write}s only. */
+  private static List<Write> writes(Append<?> append) {
+    return append.writes().stream().map(Write.class::cast).toList();
   }
 
   /** The newest record per key of the batch, where it supersedes the stored one. */
@@ -105,8 +104,8 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
     return events;
   }
 
-  private void acknowledge(Append append) {
-    for (Write write : append.writes()) {
+  private void acknowledge(Append<?> append) {
+    for (Write write : writes(append)) {
       write.replyTo().tell(WriteAck.ok(nodeId, write.record().key()));
     }
     parent.tell(new BatchDone(append.batch()));

@@ -1,6 +1,5 @@
 package io.minidynamo.replica;
 
-import io.minidynamo.replica.PartitionReplica.ReplicaSettings;
 import io.minidynamo.replica.ReplicaProtocol.Read;
 import io.minidynamo.replica.ReplicaProtocol.ReadReply;
 import io.minidynamo.replica.ReplicaProtocol.Write;
@@ -27,6 +26,7 @@ public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Comman
   public static final String NAME = "replica";
 
   private final String nodeId;
+  private final HybridClock clock;
   private final Map<Integer, ActorRef<ReplicaProtocol.Command>> partitions = new HashMap<>();
 
   private ReplicaRouter(
@@ -34,12 +34,18 @@ public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Comman
       String nodeId,
       List<Integer> held,
       HybridClock clock,
-      ReplicaSettings settings) {
+      WriteBatcher.Limits limits,
+      int snapshotEvery) {
     super(context);
     this.nodeId = nodeId;
+    this.clock = clock;
+    WriteBatcher.Spec<Write> spec = new WriteBatcher.Spec<>(
+        Write.class, Write::replyTo, write -> write.record().key());
     for (int partition : held) {
       partitions.put(partition, context.spawn(
-          PartitionReplica.create(nodeId, partition, clock, settings), "p" + partition));
+          WriteBatcher.create(nodeId, spec, limits,
+              front -> PartitionLog.create(nodeId, partition, front, snapshotEvery)),
+          "p" + partition));
     }
   }
 
@@ -48,13 +54,10 @@ public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Comman
       List<Integer> heldPartitions,
       HybridClock clock,
       io.minidynamo.config.NodeSettings settings) {
-    ReplicaSettings replicaSettings = new ReplicaSettings(
-        settings.maxWriteBatch(),
-        settings.maxPendingWrites(),
-        settings.maxRequestTimeout(),
-        settings.snapshotEvery());
-    return Behaviors.setup(context ->
-        new ReplicaRouter(context, nodeId, heldPartitions, clock, replicaSettings));
+    WriteBatcher.Limits limits = new WriteBatcher.Limits(
+        settings.maxWriteBatch(), settings.maxPendingWrites(), settings.maxRequestTimeout());
+    return Behaviors.setup(context -> new ReplicaRouter(
+        context, nodeId, heldPartitions, clock, limits, settings.snapshotEvery()));
   }
 
   @Override
@@ -66,6 +69,7 @@ public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Comman
   }
 
   private Behavior<ReplicaProtocol.Command> onWrite(Write write) {
+    clock.observe(write.record().version().timestamp());
     ActorRef<ReplicaProtocol.Command> partition = partitions.get(write.partition());
     if (partition == null) {
       write.replyTo().tell(new WriteAck(nodeId, write.record().key(), notHeld(write.partition())));

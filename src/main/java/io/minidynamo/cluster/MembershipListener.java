@@ -1,0 +1,77 @@
+package io.minidynamo.cluster;
+
+import io.minidynamo.config.ClusterConfig;
+import io.minidynamo.config.NodeInfo;
+import io.minidynamo.handoff.HintProtocol;
+import io.minidynamo.replica.ReplicaProtocol;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+/**
+ * Turns Pekko Cluster membership and reachability events into hints: marks peers unreachable for
+ * coordinators (which then skip them instead of waiting), and nudges the hint store to deliver to a
+ * peer that became reachable or (re)joined. Logs one line per peer state change.
+ */
+public final class MembershipListener {
+  private MembershipListener() {}
+
+  public static Behavior<ClusterEvent.ClusterDomainEvent> create(
+      ClusterConfig cluster, Reachability reachability, ActorRef<ReplicaProtocol.Command> hints) {
+    return Behaviors.setup(context -> {
+      Cluster.get(context.getSystem()).subscriptions().tell(
+          Subscribe.create(context.getSelf(), ClusterEvent.ClusterDomainEvent.class));
+      Map<String, String> idsByAddress = new HashMap<>();
+      for (NodeInfo node : cluster.nodes()) {
+        idsByAddress.put(node.remote().host() + ":" + node.remote().port(), node.id());
+      }
+      return Behaviors.receive(ClusterEvent.ClusterDomainEvent.class)
+          .onMessage(ClusterEvent.UnreachableMember.class, event -> {
+            nodeId(idsByAddress, event.member().address()).ifPresent(id -> {
+              reachability.markUnreachable(id);
+              context.getLog().info("peer {} unreachable", id);
+            });
+            return Behaviors.same();
+          })
+          .onMessage(ClusterEvent.ReachableMember.class, event ->
+              reachable(context, idsByAddress, reachability, hints, event.member().address()))
+          .onMessage(ClusterEvent.MemberUp.class, event ->
+              reachable(context, idsByAddress, reachability, hints, event.member().address()))
+          .onMessage(ClusterEvent.MemberJoined.class, event ->
+              reachable(context, idsByAddress, reachability, hints, event.member().address()))
+          .onAnyMessage(event -> Behaviors.same())
+          .build();
+    });
+  }
+
+  private static Behavior<ClusterEvent.ClusterDomainEvent> reachable(
+      ActorContext<ClusterEvent.ClusterDomainEvent> context,
+      Map<String, String> idsByAddress,
+      Reachability reachability,
+      ActorRef<ReplicaProtocol.Command> hints,
+      Address address) {
+    nodeId(idsByAddress, address).ifPresent(id -> {
+      if (reachability.markReachable(id)) {
+        context.getLog().info("peer {} reachable again", id);
+      }
+      hints.tell(new HintProtocol.Nudge(id));
+    });
+    return Behaviors.same();
+  }
+
+  private static Optional<String> nodeId(Map<String, String> idsByAddress, Address address) {
+    if (address.host().isEmpty() || address.port().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(
+        idsByAddress.get(address.host().get() + ":" + address.port().get()));
+  }
+}

@@ -1,0 +1,298 @@
+package io.minidynamo.handoff;
+
+import io.minidynamo.cluster.Peers;
+import io.minidynamo.handoff.HintProtocol.GetStats;
+import io.minidynamo.handoff.HintProtocol.HintedWrite;
+import io.minidynamo.handoff.HintProtocol.Nudge;
+import io.minidynamo.handoff.HintProtocol.Stats;
+import io.minidynamo.replica.ReplicaProtocol;
+import io.minidynamo.replica.ReplicaProtocol.Write;
+import io.minidynamo.replica.ReplicaProtocol.WriteAck;
+import io.minidynamo.replica.WriteBatcher.Append;
+import io.minidynamo.replica.WriteBatcher.BatchDone;
+import io.minidynamo.replica.WriteBatcher.LogReady;
+import io.minidynamo.versioning.Record;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * The event-sourced hint store of a node (durable hinted handoff): hints arrive in batches from its
+ * {@link io.minidynamo.replica.WriteBatcher} front and are acknowledged once journaled; delivery
+ * sends each target's hints, oldest first, in batches as ordinary replica writes.
+ *
+ * <p>Invariants: a hint is removed only after the target acknowledged its record (which the target
+ * does once the record, or a newer version, is fsynced); at most one batch per target is in flight;
+ * a target that failed is probed with a single hint before a full batch is sent again. Several
+ * hints for one key go as the newest record only (last-write-wins makes the older ones moot).
+ */
+final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEvent, HintState> {
+
+  /** Delivery tuning. */
+  record Settings(Duration interval, int batchSize, Duration timeout, int snapshotEvery) {}
+
+  private enum Tick implements ReplicaProtocol.Command {
+    INSTANCE
+  }
+
+  private record DeliveryAck(WriteAck ack) implements ReplicaProtocol.Command {}
+
+  private record DeliveryTimeout(String target) implements ReplicaProtocol.Command {}
+
+  /** One target's delivery: the batch in flight (key to the hint ids it settles) and failures. */
+  private static final class Delivery {
+    final Map<String, List<Long>> inFlight = new HashMap<>();
+    final List<Long> acknowledged = new ArrayList<>();
+    int failures;
+  }
+
+  private final String nodeId;
+  private final ActorContext<ReplicaProtocol.Command> context;
+  private final TimerScheduler<ReplicaProtocol.Command> timers;
+  private final ActorRef<ReplicaProtocol.Command> front;
+  private final Peers peers;
+  private final Settings settings;
+  private final LongSupplier wallMillis;
+  private final ActorRef<WriteAck> ackAdapter;
+  private final Map<String, Delivery> deliveries = new HashMap<>();
+  private long failedAttempts;
+
+  private HintLog(
+      ActorContext<ReplicaProtocol.Command> context,
+      TimerScheduler<ReplicaProtocol.Command> timers,
+      String nodeId,
+      ActorRef<ReplicaProtocol.Command> front,
+      Peers peers,
+      Settings settings,
+      LongSupplier wallMillis) {
+    super(
+        PersistenceId.ofUniqueId("hints-" + nodeId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2));
+    this.context = context;
+    this.timers = timers;
+    this.nodeId = nodeId;
+    this.front = front;
+    this.peers = peers;
+    this.settings = settings;
+    this.wallMillis = wallMillis;
+    this.ackAdapter = context.messageAdapter(WriteAck.class, DeliveryAck::new);
+  }
+
+  static Behavior<ReplicaProtocol.Command> create(
+      String nodeId,
+      ActorRef<ReplicaProtocol.Command> front,
+      Peers peers,
+      Settings settings,
+      LongSupplier wallMillis) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.interval());
+      return new HintLog(context, timers, nodeId, front, peers, settings, wallMillis);
+    }));
+  }
+
+  @Override
+  public HintState emptyState() {
+    return new HintState();
+  }
+
+  @Override
+  public CommandHandler<ReplicaProtocol.Command, HintEvent, HintState> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Append.class, this::onAppend)
+        .onCommand(Tick.class, (state, tick) -> onTick(state))
+        .onCommand(Nudge.class, this::onNudge)
+        .onCommand(DeliveryAck.class, this::onDeliveryAck)
+        .onCommand(DeliveryTimeout.class, this::onDeliveryTimeout)
+        .onCommand(GetStats.class, this::onGetStats)
+        .build();
+  }
+
+  private Effect<HintEvent, HintState> onAppend(HintState state, Append<?> append) {
+    List<HintedWrite> writes = append.writes().stream().map(HintedWrite.class::cast).toList();
+    List<HintEvent> events = new ArrayList<>(writes.size());
+    long id = state.nextId();
+    long now = wallMillis.getAsLong();
+    for (HintedWrite write : writes) {
+      events.add(new HintEvent.Stored(
+          new Hint(id++, write.intendedFor(), write.partition(), write.record(), now)));
+    }
+    return Effect().persist(events).thenRun(newState -> {
+      for (HintedWrite write : writes) {
+        write.replyTo().tell(WriteAck.ok(nodeId, write.record().key()));
+      }
+      front.tell(new BatchDone(append.batch()));
+    });
+  }
+
+  private Effect<HintEvent, HintState> onTick(HintState state) {
+    for (String target : state.targets()) {
+      deliver(state, target);
+    }
+    return Effect().none();
+  }
+
+  private Effect<HintEvent, HintState> onNudge(HintState state, Nudge nudge) {
+    deliver(state, nudge.target());
+    return Effect().none();
+  }
+
+  /** Sends the next batch to {@code target} unless one is in flight. */
+  private void deliver(HintState state, String target) {
+    Delivery delivery = deliveries.computeIfAbsent(target, t -> new Delivery());
+    if (!delivery.inFlight.isEmpty() || !delivery.acknowledged.isEmpty()) {
+      return;
+    }
+    int max = delivery.failures > 0 ? 1 : settings.batchSize();
+    List<Hint> batch = state.oldest(target, max, Set.of());
+    if (batch.isEmpty()) {
+      return;
+    }
+    Map<String, Hint> newestPerKey = new LinkedHashMap<>();
+    for (Hint hint : batch) {
+      delivery.inFlight.computeIfAbsent(hint.record().key(), key -> new ArrayList<>()).add(hint.id());
+      newestPerKey.merge(hint.record().key(), hint,
+          (a, b) -> Record.newer(a.record(), b.record()) == a.record() ? a : b);
+    }
+    ActorRef<ReplicaProtocol.Command> replica = peers.replica(target);
+    for (Hint hint : newestPerKey.values()) {
+      replica.tell(new Write(hint.partition(), hint.record(), ackAdapter));
+    }
+    timers.startSingleTimer("delivery-" + target, new DeliveryTimeout(target), settings.timeout());
+  }
+
+  private Effect<HintEvent, HintState> onDeliveryAck(HintState state, DeliveryAck received) {
+    WriteAck ack = received.ack();
+    Delivery delivery = deliveries.get(ack.node());
+    if (delivery == null) {
+      return Effect().none();
+    }
+    List<Long> ids = delivery.inFlight.remove(ack.key());
+    if (ids == null) {
+      return Effect().none(); // an answer for a batch already given up on
+    }
+    if (ack.ok()) {
+      delivery.acknowledged.addAll(ids);
+    } else {
+      context.getLog().debug("hint for {} refused by {}: {}", ack.key(), ack.node(), ack.error());
+    }
+    if (!delivery.inFlight.isEmpty()) {
+      return Effect().none();
+    }
+    timers.cancel("delivery-" + ack.node());
+    if (delivery.failures > 0) {
+      context.getLog().info("hint delivery to {} resumed", ack.node());
+    }
+    delivery.failures = 0;
+    return settle(ack.node(), delivery);
+  }
+
+  private Effect<HintEvent, HintState> onDeliveryTimeout(HintState state, DeliveryTimeout timeout) {
+    Delivery delivery = deliveries.get(timeout.target());
+    if (delivery == null || delivery.inFlight.isEmpty()) {
+      return Effect().none();
+    }
+    delivery.inFlight.clear();
+    failedAttempts++;
+    if (delivery.failures++ == 0) {
+      context.getLog().info("hint delivery to {} failed ({} pending); probing until it answers",
+          timeout.target(), state.countsByTarget().getOrDefault(timeout.target(), 0));
+    }
+    return settle(timeout.target(), delivery);
+  }
+
+  /** Journals the hints {@code target} acknowledged, so they are never sent again. */
+  private Effect<HintEvent, HintState> settle(String target, Delivery delivery) {
+    if (delivery.acknowledged.isEmpty()) {
+      return Effect().none();
+    }
+    List<Long> ids = List.copyOf(delivery.acknowledged);
+    delivery.acknowledged.clear();
+    return Effect().persist(new HintEvent.Delivered(target, ids)).thenRun(newState -> {
+      if (!newState.countsByTarget().containsKey(target)) {
+        context.getLog().info("hint delivery to {} finished", target);
+      }
+    });
+  }
+
+  private Effect<HintEvent, HintState> onGetStats(HintState state, GetStats get) {
+    long oldest = state.oldestStoredAtMillis();
+    List<String> delivering = deliveries.entrySet().stream()
+        .filter(entry -> !entry.getValue().inFlight.isEmpty())
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
+    get.replyTo().tell(new Stats(
+        state.count(),
+        state.countsByTarget(),
+        state.delivered(),
+        failedAttempts,
+        oldest < 0 ? 0 : Math.max(0, wallMillis.getAsLong() - oldest),
+        delivering));
+    return Effect().none();
+  }
+
+  @Override
+  public EventHandler<HintState, HintEvent> eventHandler() {
+    return (state, event) -> {
+      if (event instanceof HintEvent.Stored stored) {
+        state.add(stored.hint());
+      } else if (event instanceof HintEvent.Delivered delivered) {
+        state.remove(delivered.target(), delivered.ids());
+      }
+      return state;
+    };
+  }
+
+  @Override
+  public SignalHandler<HintState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          if (state.count() > 0) {
+            context.getLog().info("recovered {} pending hints for {}", state.count(), state.countsByTarget());
+          }
+          front.tell(new LogReady(state.count()));
+        })
+        .build();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public SnapshotAdapter<HintState> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(HintState state) {
+        return state.toSnapshot();
+      }
+
+      @Override
+      public HintState fromJournal(Object from) {
+        return HintState.fromSnapshot((HintState.Snapshot) from);
+      }
+    };
+  }
+}

@@ -1,0 +1,38 @@
+package io.minidynamo.handoff;
+
+import io.minidynamo.CborSerializable;
+import io.minidynamo.replica.ReplicaProtocol;
+import io.minidynamo.replica.ReplicaProtocol.WriteAck;
+import io.minidynamo.versioning.Record;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** The messages of a node's hint store at the fixed path {@code /user/hints}. */
+public final class HintProtocol {
+  private HintProtocol() {}
+
+  /**
+   * Keep {@code record} for {@code intendedFor} (a primary that missed it) and deliver it when that
+   * node answers again; answered once the hint is durable.
+   */
+  public record HintedWrite(int partition, Record record, String intendedFor, ActorRef<WriteAck> replyTo)
+      implements ReplicaProtocol.Command, CborSerializable {}
+
+  /** A peer may be back (a cluster reachability event): try delivering to it now. */
+  public record Nudge(String target) implements ReplicaProtocol.Command {}
+
+  public record GetStats(ActorRef<Stats> replyTo) implements ReplicaProtocol.Command {}
+
+  /**
+   * What {@code /debug/hints} shows: pending hints in all ({@code count}) and per target, delivered
+   * since start, failed delivery attempts, the age of the oldest pending hint.
+   */
+  public record Stats(
+      int count,
+      Map<String, Integer> targets,
+      long delivered,
+      long failedAttempts,
+      long oldestAgeMillis,
+      List<String> delivering) {}
+}

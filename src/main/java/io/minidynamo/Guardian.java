@@ -15,8 +15,10 @@ import io.minidynamo.replica.ReplicaProtocol;
 import io.minidynamo.replica.ReplicaRouter;
 import io.minidynamo.replica.WriteBatcher;
 import io.minidynamo.ring.Ring;
+import io.minidynamo.storage.RecoveryStats;
 import io.minidynamo.versioning.HybridClock;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -37,9 +39,10 @@ public final class Guardian {
     return Behaviors.setup(context -> {
       Ring ring = cluster.ring();
       HybridClock clock = HybridClock.system(settings.clockOffset().toMillis());
+      List<Integer> held = ring.partitionsReplicatedBy(self.id());
+      RecoveryStats recovery = new RecoveryStats(held.size(), System::currentTimeMillis);
       ActorRef<ReplicaProtocol.Command> replica = context.spawn(
-          ReplicaRouter.create(self.id(), ring.partitionsReplicatedBy(self.id()), clock, settings),
-          ReplicaRouter.NAME);
+          ReplicaRouter.create(self.id(), held, clock, settings, recovery), ReplicaRouter.NAME);
       Map<String, ActorRef<ReplicaProtocol.Command>> replicas =
           Peers.resolveAll(context.getSystem(), cluster, ReplicaRouter.NAME);
       ActorRef<ReplicaProtocol.Command> hints = context.spawn(
@@ -52,8 +55,8 @@ public final class Guardian {
           Coordinators.create(self.id(), ring, peers, clock, reachability,
               new Coordinators.Settings(settings.replicaTimeout())),
           "coordinator");
-      HttpApi api = new HttpApi(
-          self.id(), cluster, settings, context.getSystem(), coordinators, replica, hints);
+      HttpApi api = new HttpApi(self.id(), cluster, settings, context.getSystem(),
+          new HttpApi.Node(coordinators, replica, hints, recovery, dataDir));
       bind(context, listen, api);
       logStart(context, self, cluster, settings, listen, dataDir);
       return Behaviors.empty();

@@ -77,6 +77,8 @@ public final class Main {
   /** The node-specific part of Pekko's configuration, layered over application.conf. */
   static Config pekkoConfig(ClusterConfig cluster, NodeInfo self, Path dataDir, CommandLine commandLine) {
     Map<String, Object> values = new HashMap<>();
+    values.put("pekko.actor.provider", "cluster");
+    values.put("pekko.coordinated-shutdown.exit-jvm", "on");
     values.put("pekko.remote.artery.canonical.hostname", self.remote().host());
     values.put("pekko.remote.artery.canonical.port", self.remote().port());
     commandLine.listen()

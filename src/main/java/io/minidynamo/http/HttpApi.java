@@ -9,8 +9,11 @@ import io.minidynamo.coordinator.PutCoordinator;
 import io.minidynamo.handoff.HintProtocol;
 import io.minidynamo.replica.ReplicaProtocol;
 import io.minidynamo.ring.Ring;
+import io.minidynamo.storage.RecoveryStats;
+import io.minidynamo.storage.journal.StorageStats;
 import io.minidynamo.versioning.Record;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -57,23 +60,33 @@ public final class HttpApi extends AllDirectives {
   private final ActorRef<Coordinators.Command> coordinators;
   private final ActorRef<ReplicaProtocol.Command> localReplica;
   private final ActorRef<ReplicaProtocol.Command> hints;
+  private final RecoveryStats recovery;
+  private final Path dataDir;
+
+  /** The parts of this node the API talks to. */
+  public record Node(
+      ActorRef<Coordinators.Command> coordinators,
+      ActorRef<ReplicaProtocol.Command> replica,
+      ActorRef<ReplicaProtocol.Command> hints,
+      RecoveryStats recovery,
+      Path dataDir) {}
 
   public HttpApi(
       String nodeId,
       ClusterConfig cluster,
       NodeSettings settings,
       ActorSystem<?> system,
-      ActorRef<Coordinators.Command> coordinators,
-      ActorRef<ReplicaProtocol.Command> localReplica,
-      ActorRef<ReplicaProtocol.Command> hints) {
+      Node node) {
     this.nodeId = nodeId;
     this.cluster = cluster;
     this.ring = cluster.ring();
     this.settings = settings;
     this.system = system;
-    this.coordinators = coordinators;
-    this.localReplica = localReplica;
-    this.hints = hints;
+    this.coordinators = node.coordinators();
+    this.localReplica = node.replica();
+    this.hints = node.hints();
+    this.recovery = node.recovery();
+    this.dataDir = node.dataDir();
   }
 
   public Route routes() {
@@ -85,7 +98,8 @@ public final class HttpApi extends AllDirectives {
                 () -> methods(Map.of(HttpMethods.POST, this::internalGet)))),
             pathPrefix("debug", () -> concat(
                 path("ring", () -> methods(Map.of(HttpMethods.GET, this::debugRing))),
-                path("hints", () -> methods(Map.of(HttpMethods.GET, this::debugHints))))),
+                path("hints", () -> methods(Map.of(HttpMethods.GET, this::debugHints))),
+                path("persist", () -> methods(Map.of(HttpMethods.GET, this::debugPersist))))),
             extractUnmatchedPath(path -> complete(Json.error(404, "no such endpoint: " + path))))));
   }
 
@@ -260,6 +274,17 @@ public final class HttpApi extends AllDirectives {
         "nodes", cluster.nodeIds(),
         "local_partitions", ring.partitionsReplicatedBy(nodeId),
         "partitions", partitions)));
+  }
+
+  private Route debugPersist() {
+    StorageStats storage = StorageStats.get(system);
+    return complete(Json.response(200, Json.object(
+        "node", nodeId,
+        "data_dir", dataDir.toString(),
+        "durability", settings.durability().name().toLowerCase(java.util.Locale.ROOT),
+        "journal", storage.journal(),
+        "snapshots", storage.snapshots(),
+        "recovery", recovery.snapshot())));
   }
 
   private Route debugHints() {

@@ -9,6 +9,7 @@ import io.minidynamo.replica.WriteBatcher.BatchDone;
 import io.minidynamo.replica.WriteBatcher.LogReady;
 import io.minidynamo.storage.PartitionSnapshot;
 import io.minidynamo.storage.PartitionState;
+import io.minidynamo.storage.RecoveryStats;
 import io.minidynamo.versioning.Record;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,20 +46,34 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
   private final String nodeId;
   private final ActorRef<ReplicaProtocol.Command> parent;
   private final int snapshotEvery;
+  private final RecoveryStats recoveryStats;
+  /** Events applied before the first RecoveryCompleted: replayed from the journal. */
+  private long replayed;
+  private boolean recovered;
 
   private PartitionLog(
-      String nodeId, int partition, ActorRef<ReplicaProtocol.Command> parent, int snapshotEvery) {
+      String nodeId,
+      int partition,
+      ActorRef<ReplicaProtocol.Command> parent,
+      int snapshotEvery,
+      RecoveryStats recoveryStats) {
     super(
         PersistenceId.ofUniqueId("replica-" + partition),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2));
     this.nodeId = nodeId;
     this.parent = parent;
     this.snapshotEvery = snapshotEvery;
+    this.recoveryStats = recoveryStats;
   }
 
   static Behavior<ReplicaProtocol.Command> create(
-      String nodeId, int partition, ActorRef<ReplicaProtocol.Command> parent, int snapshotEvery) {
-    return Behaviors.setup(context -> new PartitionLog(nodeId, partition, parent, snapshotEvery));
+      String nodeId,
+      int partition,
+      ActorRef<ReplicaProtocol.Command> parent,
+      int snapshotEvery,
+      RecoveryStats recoveryStats) {
+    return Behaviors.setup(context ->
+        new PartitionLog(nodeId, partition, parent, snapshotEvery, recoveryStats));
   }
 
   @Override
@@ -119,6 +134,9 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
   @Override
   public EventHandler<PartitionState, Record> eventHandler() {
     return (state, record) -> {
+      if (!recovered) {
+        replayed++;
+      }
       state.apply(record);
       return state;
     };
@@ -127,7 +145,13 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
   @Override
   public SignalHandler<PartitionState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> parent.tell(new LogReady(state.size())))
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          if (!recovered) {
+            recovered = true;
+            recoveryStats.partitionRecovered(state.size(), replayed);
+          }
+          parent.tell(new LogReady(state.size()));
+        })
         .build();
   }
 

@@ -4,6 +4,7 @@ import io.minidynamo.replica.ReplicaProtocol.Read;
 import io.minidynamo.replica.ReplicaProtocol.ReadReply;
 import io.minidynamo.replica.ReplicaProtocol.Write;
 import io.minidynamo.replica.ReplicaProtocol.WriteAck;
+import io.minidynamo.storage.RecoveryStats;
 import io.minidynamo.versioning.HybridClock;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +36,8 @@ public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Comman
       List<Integer> held,
       HybridClock clock,
       WriteBatcher.Limits limits,
-      int snapshotEvery) {
+      int snapshotEvery,
+      RecoveryStats recoveryStats) {
     super(context);
     this.nodeId = nodeId;
     this.clock = clock;
@@ -44,7 +46,7 @@ public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Comman
     for (int partition : held) {
       partitions.put(partition, context.spawn(
           WriteBatcher.create(nodeId, spec, limits,
-              front -> PartitionLog.create(nodeId, partition, front, snapshotEvery)),
+              front -> PartitionLog.create(nodeId, partition, front, snapshotEvery, recoveryStats)),
           "p" + partition));
     }
   }
@@ -53,11 +55,12 @@ public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Comman
       String nodeId,
       List<Integer> heldPartitions,
       HybridClock clock,
-      io.minidynamo.config.NodeSettings settings) {
+      io.minidynamo.config.NodeSettings settings,
+      RecoveryStats recoveryStats) {
     WriteBatcher.Limits limits = new WriteBatcher.Limits(
         settings.maxWriteBatch(), settings.maxPendingWrites(), settings.maxRequestTimeout());
     return Behaviors.setup(context -> new ReplicaRouter(
-        context, nodeId, heldPartitions, clock, limits, settings.snapshotEvery()));
+        context, nodeId, heldPartitions, clock, limits, settings.snapshotEvery(), recoveryStats));
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.minidynamo.config.HostPort;
 import io.minidynamo.config.NodeInfo;
 import io.minidynamo.config.NodeSettings;
 import io.minidynamo.coordinator.Coordinators;
+import io.minidynamo.coordinator.RepairBudget;
 import io.minidynamo.handoff.HintStore;
 import io.minidynamo.http.HttpApi;
 import io.minidynamo.http.HttpServer;
@@ -53,7 +54,8 @@ public final class Guardian {
       context.spawn(MembershipListener.create(cluster, reachability, hints), "membership");
       ActorRef<Coordinators.Command> coordinators = context.spawn(
           Coordinators.create(self.id(), ring, peers, clock, reachability,
-              new Coordinators.Settings(settings.replicaTimeout())),
+              new Coordinators.Settings(settings.replicaTimeout(),
+                  new RepairBudget(settings.readRepairsPerSecond(), System::nanoTime))),
           "coordinator");
       HttpApi api = new HttpApi(self.id(), cluster, settings, context.getSystem(),
           new HttpApi.Node(coordinators, replica, hints, recovery, dataDir));

@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param hintDeliveryBatch hints per target per delivery
  * @param hintDeliveryTimeout after which an unacknowledged delivery counts as failed
  * @param hintSnapshotEvery hint store events between snapshots
+ * @param readRepairsPerSecond most read-repair writes this node sends per second
  */
 public record NodeSettings(
     Duration requestTimeout,
@@ -37,7 +38,8 @@ public record NodeSettings(
     Duration hintDeliveryInterval,
     int hintDeliveryBatch,
     Duration hintDeliveryTimeout,
-    int hintSnapshotEvery) {
+    int hintSnapshotEvery,
+    int readRepairsPerSecond) {
 
   /** What an acknowledgement promises. */
   public enum Durability {
@@ -62,7 +64,8 @@ public record NodeSettings(
           c.getDuration("hints.delivery-interval"),
           c.getInt("hints.delivery-batch"),
           c.getDuration("hints.delivery-timeout"),
-          c.getInt("hints.snapshot-every"));
+          c.getInt("hints.snapshot-every"),
+          c.getInt("read-repair.max-per-second"));
       settings.validate();
       return settings;
     } catch (ConfigException e) {

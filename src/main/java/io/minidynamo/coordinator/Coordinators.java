@@ -43,8 +43,8 @@ public final class Coordinators {
   private final Settings settings;
   private final ActorContext<Command> context;
 
-  /** Coordinator tuning. */
-  public record Settings(Duration replicaTimeout) {}
+  /** Coordinator tuning, and the node-wide read repair budget they share. */
+  public record Settings(Duration replicaTimeout, RepairBudget repairs) {}
 
   private Coordinators(
       ActorContext<Command> context,
@@ -104,7 +104,7 @@ public final class Coordinators {
     int partition = ring.partitionOf(read.key());
     context.spawnAnonymous(GetCoordinator.create(
         read.key(), partition, ring.primaries(partition), read.r(), read.timeout(), peers, clock,
-        read.replyTo()));
+        settings.repairs(), read.replyTo()));
     return Behaviors.same();
   }
 }

@@ -20,7 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * record after R replies ({@link Result.Found} or {@link Result.NotFound} for missing or deleted),
  * or {@link Result.Failed} at the deadline. It then waits for the remaining replies until the
  * deadline and writes the newest record back to replicas that answered with an older one or none
- * (read repair), then stops.
+ * (read repair, bounded by the node's {@link RepairBudget}), then stops.
  */
 public final class GetCoordinator {
 
@@ -47,6 +47,7 @@ public final class GetCoordinator {
   private final ReadQuorum quorum;
   private final Peers peers;
   private final HybridClock clock;
+  private final RepairBudget repairs;
   private final ActorRef<Result> replyTo;
   private boolean answered;
 
@@ -56,12 +57,14 @@ public final class GetCoordinator {
       ReadQuorum quorum,
       Peers peers,
       HybridClock clock,
+      RepairBudget repairs,
       ActorRef<Result> replyTo) {
     this.context = context;
     this.partition = partition;
     this.quorum = quorum;
     this.peers = peers;
     this.clock = clock;
+    this.repairs = repairs;
     this.replyTo = replyTo;
   }
 
@@ -73,6 +76,7 @@ public final class GetCoordinator {
       Duration timeout,
       Peers peers,
       HybridClock clock,
+      RepairBudget repairs,
       ActorRef<Result> replyTo) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       ActorRef<ReadReply> replies = context.messageAdapter(ReadReply.class, ReplyReceived::new);
@@ -81,7 +85,8 @@ public final class GetCoordinator {
       }
       timers.startSingleTimer(Deadline.INSTANCE, timeout);
       return new GetCoordinator(
-          context, partition, new ReadQuorum(targets, r), peers, clock, replyTo).collecting();
+          context, partition, new ReadQuorum(targets, r), peers, clock, repairs, replyTo)
+          .collecting();
     }));
   }
 
@@ -125,11 +130,14 @@ public final class GetCoordinator {
     return finish();
   }
 
-  /** Read repair of the replicas that answered with an older record or none; best effort. */
+  /**
+   * Read repair of the replicas that answered with an older record or none: best effort, within the
+   * node's repair budget (anti-entropy repairs what is skipped).
+   */
   private Behavior<Command> finish() {
     quorum.newest().ifPresent(newest -> {
       List<String> stale = quorum.staleNodes();
-      if (!stale.isEmpty()) {
+      if (!stale.isEmpty() && repairs.tryAcquire(stale.size())) {
         context.getLog().debug("read repair of {} on {}", newest.key(), stale);
         ActorRef<WriteAck> ignore = context.getSystem().ignoreRef();
         for (String node : stale) {

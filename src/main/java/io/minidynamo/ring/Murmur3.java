@@ -85,7 +85,11 @@ public final class Murmur3 {
     return k2 * C1;
   }
 
-  private static long fmix64(long k) {
+  /**
+   * MurmurHash3's 64-bit finalizer: a bijective avalanche mix (every input bit flips each output bit
+   * with probability close to 1/2). Maps 0 to 0.
+   */
+  public static long fmix64(long k) {
     k ^= k >>> 33;
     k *= 0xff51afd7ed558ccdL;
     k ^= k >>> 33;

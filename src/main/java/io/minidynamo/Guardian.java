@@ -1,5 +1,7 @@
 package io.minidynamo;
 
+import io.minidynamo.antientropy.AntiEntropy;
+import io.minidynamo.antientropy.AntiEntropyExchange;
 import io.minidynamo.cluster.MembershipListener;
 import io.minidynamo.cluster.Peers;
 import io.minidynamo.cluster.Reachability;
@@ -54,15 +56,28 @@ public final class Guardian {
       context.spawn(MembershipListener.create(cluster, reachability, hints), "membership");
       ActorRef<Coordinators.Command> coordinators = context.spawn(
           Coordinators.create(self.id(), ring, peers, clock, reachability,
-              new Coordinators.Settings(settings.replicaTimeout(),
+              new Coordinators.Settings(settings.replicaTimeout(), settings.hintsEnabled(),
                   new RepairBudget(settings.readRepairsPerSecond(), System::nanoTime))),
           "coordinator");
+      ActorRef<AntiEntropy.Command> antiEntropy = context.spawn(
+          AntiEntropy.create(self.id(), ring, peers, reachability, antiEntropySettings(settings),
+              System::currentTimeMillis),
+          AntiEntropy.NAME);
       HttpApi api = new HttpApi(self.id(), cluster, settings, context.getSystem(),
-          new HttpApi.Node(coordinators, replica, hints, recovery, dataDir));
+          new HttpApi.Node(coordinators, replica, hints, antiEntropy, recovery, dataDir));
       bind(context, listen, api);
       logStart(context, self, cluster, settings, listen, dataDir);
       return Behaviors.empty();
     });
+  }
+
+  private static AntiEntropy.Settings antiEntropySettings(NodeSettings settings) {
+    return new AntiEntropy.Settings(
+        settings.antiEntropyEnabled(),
+        settings.antiEntropyInterval(),
+        settings.antiEntropyConcurrency(),
+        new AntiEntropyExchange.Settings(settings.antiEntropyLevelsPerStep(),
+            settings.antiEntropyMaxKeys(), settings.antiEntropyTimeout()));
   }
 
   private static HintStore.Settings hintSettings(NodeSettings settings) {

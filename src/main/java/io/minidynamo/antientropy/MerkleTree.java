@@ -56,6 +56,14 @@ public final class MerkleTree {
     this.nodes = new long[2 << depth];
   }
 
+  /** An independent copy, e.g. for an exchange that must not read the live tree of another actor. */
+  public MerkleTree copy() {
+    MerkleTree copy = new MerkleTree(depth);
+    System.arraycopy(nodes, 0, copy.nodes, 0, nodes.length);
+    copy.entryCount = entryCount;
+    return copy;
+  }
+
   public int depth() {
     return depth;
   }

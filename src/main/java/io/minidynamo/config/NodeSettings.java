@@ -23,6 +23,13 @@ import java.time.Duration;
  * @param hintDeliveryTimeout after which an unacknowledged delivery counts as failed
  * @param hintSnapshotEvery hint store events between snapshots
  * @param readRepairsPerSecond most read-repair writes this node sends per second
+ * @param hintsEnabled whether a failed primary is handed to a fallback with a hint
+ * @param antiEntropyEnabled whether Merkle-tree exchanges run
+ * @param antiEntropyInterval between rounds
+ * @param antiEntropyConcurrency exchanges at a time
+ * @param antiEntropyLevelsPerStep tree levels per round trip
+ * @param antiEntropyMaxKeys keys one exchange repairs at most
+ * @param antiEntropyTimeout deadline of one exchange
  */
 public record NodeSettings(
     Duration requestTimeout,
@@ -39,7 +46,14 @@ public record NodeSettings(
     int hintDeliveryBatch,
     Duration hintDeliveryTimeout,
     int hintSnapshotEvery,
-    int readRepairsPerSecond) {
+    int readRepairsPerSecond,
+    boolean hintsEnabled,
+    boolean antiEntropyEnabled,
+    Duration antiEntropyInterval,
+    int antiEntropyConcurrency,
+    int antiEntropyLevelsPerStep,
+    int antiEntropyMaxKeys,
+    Duration antiEntropyTimeout) {
 
   /** What an acknowledgement promises. */
   public enum Durability {
@@ -65,7 +79,14 @@ public record NodeSettings(
           c.getInt("hints.delivery-batch"),
           c.getDuration("hints.delivery-timeout"),
           c.getInt("hints.snapshot-every"),
-          c.getInt("read-repair.max-per-second"));
+          c.getInt("read-repair.max-per-second"),
+          c.getBoolean("hints.enabled"),
+          c.getBoolean("anti-entropy.enabled"),
+          c.getDuration("anti-entropy.interval"),
+          c.getInt("anti-entropy.max-concurrent-exchanges"),
+          c.getInt("anti-entropy.levels-per-step"),
+          c.getInt("anti-entropy.max-keys-per-exchange"),
+          c.getDuration("anti-entropy.exchange-timeout"));
       settings.validate();
       return settings;
     } catch (ConfigException e) {

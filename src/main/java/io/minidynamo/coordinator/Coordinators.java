@@ -43,8 +43,12 @@ public final class Coordinators {
   private final Settings settings;
   private final ActorContext<Command> context;
 
-  /** Coordinator tuning, and the node-wide read repair budget they share. */
-  public record Settings(Duration replicaTimeout, RepairBudget repairs) {}
+  /**
+   * Coordinator tuning, and the node-wide read repair budget they share.
+   *
+   * @param hintedHandoff whether a failed primary is handed to a fallback (or kept as a hint here)
+   */
+  public record Settings(Duration replicaTimeout, boolean hintedHandoff, RepairBudget repairs) {}
 
   private Coordinators(
       ActorContext<Command> context,
@@ -94,7 +98,7 @@ public final class Coordinators {
     Duration replicaTimeout = min(settings.replicaTimeout(), write.timeout().dividedBy(2));
     PutCoordinator.Plan plan = new PutCoordinator.Plan(
         record, partition, ring.primaries(partition), ring.fallbacks(partition), write.w(),
-        write.timeout(), replicaTimeout);
+        write.timeout(), replicaTimeout, settings.hintedHandoff());
     context.spawnAnonymous(
         PutCoordinator.create(plan, nodeId, peers, reachability, write.replyTo()));
     return Behaviors.same();

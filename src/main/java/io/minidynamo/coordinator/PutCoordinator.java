@@ -43,7 +43,8 @@ public final class PutCoordinator {
       List<String> fallbacks,
       int w,
       Duration timeout,
-      Duration replicaTimeout) {}
+      Duration replicaTimeout,
+      boolean hintedHandoff) {}
 
   sealed interface Command {}
 
@@ -174,8 +175,14 @@ public final class PutCoordinator {
     return Behaviors.stopped();
   }
 
-  /** Sends the record to a fallback, or to this node's own hint store, as a hint. */
+  /**
+   * Sends the record to a fallback, or to this node's own hint store, as a hint. With hinted
+   * handoff switched off a missed write is left to anti-entropy.
+   */
   private void handOff(Handoff handoff) {
+    if (!plan.hintedHandoff()) {
+      return;
+    }
     if (handoff instanceof Handoff.ToFallback toFallback) {
       String fallback = toFallback.fallback();
       context.ask(WriteAck.class, peers.hints(fallback), plan.replicaTimeout(),

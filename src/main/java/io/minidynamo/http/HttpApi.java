@@ -1,6 +1,7 @@
 package io.minidynamo.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.minidynamo.antientropy.AntiEntropy;
 import io.minidynamo.config.ClusterConfig;
 import io.minidynamo.config.NodeSettings;
 import io.minidynamo.coordinator.Coordinators;
@@ -60,6 +61,7 @@ public final class HttpApi extends AllDirectives {
   private final ActorRef<Coordinators.Command> coordinators;
   private final ActorRef<ReplicaProtocol.Command> localReplica;
   private final ActorRef<ReplicaProtocol.Command> hints;
+  private final ActorRef<AntiEntropy.Command> antiEntropy;
   private final RecoveryStats recovery;
   private final Path dataDir;
 
@@ -68,6 +70,7 @@ public final class HttpApi extends AllDirectives {
       ActorRef<Coordinators.Command> coordinators,
       ActorRef<ReplicaProtocol.Command> replica,
       ActorRef<ReplicaProtocol.Command> hints,
+      ActorRef<AntiEntropy.Command> antiEntropy,
       RecoveryStats recovery,
       Path dataDir) {}
 
@@ -85,6 +88,7 @@ public final class HttpApi extends AllDirectives {
     this.coordinators = node.coordinators();
     this.localReplica = node.replica();
     this.hints = node.hints();
+    this.antiEntropy = node.antiEntropy();
     this.recovery = node.recovery();
     this.dataDir = node.dataDir();
   }
@@ -99,7 +103,8 @@ public final class HttpApi extends AllDirectives {
             pathPrefix("debug", () -> concat(
                 path("ring", () -> methods(Map.of(HttpMethods.GET, this::debugRing))),
                 path("hints", () -> methods(Map.of(HttpMethods.GET, this::debugHints))),
-                path("persist", () -> methods(Map.of(HttpMethods.GET, this::debugPersist))))),
+                path("persist", () -> methods(Map.of(HttpMethods.GET, this::debugPersist))),
+                path("ae", () -> methods(Map.of(HttpMethods.GET, this::debugAntiEntropy))))),
             extractUnmatchedPath(path -> complete(Json.error(404, "no such endpoint: " + path))))));
   }
 
@@ -285,6 +290,27 @@ public final class HttpApi extends AllDirectives {
         "journal", storage.journal(),
         "snapshots", storage.snapshots(),
         "recovery", recovery.snapshot())));
+  }
+
+  private Route debugAntiEntropy() {
+    CompletionStage<HttpResponse> response = AskPattern.<AntiEntropy.Command, AntiEntropy.Stats>ask(
+            antiEntropy, AntiEntropy.GetStats::new, settings.requestTimeout(), system.scheduler())
+        .handle((stats, failure) -> failure != null
+            ? Json.error(503, "anti-entropy did not answer in time")
+            : Json.response(200, Json.object(
+                "node", nodeId,
+                "enabled", stats.enabled(),
+                "rounds", stats.rounds(),
+                "exchanges", stats.exchanges(),
+                "pairs_in_sync", stats.partitionsInSync(),
+                "pairs_out_of_sync", stats.partitionsOutOfSync(),
+                "hashes_compared", stats.hashesCompared(),
+                "keys_repaired_out", stats.keysPushed(),
+                "keys_repaired_in", stats.keysPulled(),
+                "errors", stats.errors(),
+                "last_error", stats.lastError(),
+                "last_exchange_ms_by_peer", stats.lastExchangeMillisByPeer())));
+    return completeWithFuture(response);
   }
 
   private Route debugHints() {

@@ -1,6 +1,15 @@
 package io.minidynamo.replica;
 
+import io.minidynamo.antientropy.MerkleTree;
+import io.minidynamo.replica.ReplicaProtocol.GetLeafEntries;
+import io.minidynamo.replica.ReplicaProtocol.GetRecords;
+import io.minidynamo.replica.ReplicaProtocol.GetTree;
+import io.minidynamo.replica.ReplicaProtocol.GetTreeHashes;
+import io.minidynamo.replica.ReplicaProtocol.LeafEntries;
 import io.minidynamo.replica.ReplicaProtocol.Read;
+import io.minidynamo.replica.ReplicaProtocol.Records;
+import io.minidynamo.replica.ReplicaProtocol.TreeCopy;
+import io.minidynamo.replica.ReplicaProtocol.TreeHashes;
 import io.minidynamo.replica.ReplicaProtocol.ReadReply;
 import io.minidynamo.replica.ReplicaProtocol.Write;
 import io.minidynamo.replica.ReplicaProtocol.WriteAck;
@@ -16,6 +25,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -87,6 +98,10 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
         .forAnyState()
         .onCommand(Append.class, this::onAppend)
         .onCommand(Read.class, this::onRead)
+        .onCommand(GetTreeHashes.class, this::onGetTreeHashes)
+        .onCommand(GetLeafEntries.class, this::onGetLeafEntries)
+        .onCommand(GetRecords.class, this::onGetRecords)
+        .onCommand(GetTree.class, this::onGetTree)
         .build();
   }
 
@@ -128,6 +143,42 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
 
   private Effect<Record, PartitionState> onRead(PartitionState state, Read read) {
     read.replyTo().tell(new ReadReply(nodeId, read.key(), state.get(read.key()), null));
+    return Effect().none();
+  }
+
+  private Effect<Record, PartitionState> onGetTreeHashes(PartitionState state, GetTreeHashes get) {
+    MerkleTree tree = state.tree();
+    if (get.depth() != tree.depth() || get.level() < 0 || get.level() > tree.depth()) {
+      get.fail(nodeId, "tree depth " + tree.depth() + " cannot answer depth " + get.depth()
+          + " level " + get.level());
+      return Effect().none();
+    }
+    List<Long> hashes = new ArrayList<>(get.indexes().size());
+    for (int index : get.indexes()) {
+      if (index < 0 || index >= 1 << get.level()) {
+        get.fail(nodeId, "no tree node " + index + " at level " + get.level());
+        return Effect().none();
+      }
+      hashes.add(tree.hash(get.level(), index));
+    }
+    get.replyTo().tell(new TreeHashes(nodeId, get.partition(), hashes, null));
+    return Effect().none();
+  }
+
+  private Effect<Record, PartitionState> onGetLeafEntries(PartitionState state, GetLeafEntries get) {
+    get.replyTo().tell(new LeafEntries(
+        nodeId, get.partition(), state.entriesInLeaves(Set.copyOf(get.leaves())), null));
+    return Effect().none();
+  }
+
+  private Effect<Record, PartitionState> onGetRecords(PartitionState state, GetRecords get) {
+    List<Record> records = get.keys().stream().map(state::get).filter(Objects::nonNull).toList();
+    get.replyTo().tell(new Records(nodeId, get.partition(), records, null));
+    return Effect().none();
+  }
+
+  private Effect<Record, PartitionState> onGetTree(PartitionState state, GetTree get) {
+    get.replyTo().tell(new TreeCopy(state.tree().copy()));
     return Effect().none();
   }
 

@@ -1,7 +1,10 @@
 package io.minidynamo.replica;
 
 import io.minidynamo.CborSerializable;
+import io.minidynamo.antientropy.LeafReconciliation;
+import io.minidynamo.antientropy.MerkleTree;
 import io.minidynamo.versioning.Record;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -14,13 +17,79 @@ public final class ReplicaProtocol {
   /** Everything a replica actor accepts; the node-internal ones are private to this package. */
   public interface Command {}
 
+  /** A request about one partition; the router answers {@link #fail} when it does not hold it. */
+  public interface PartitionCommand extends Command {
+    int partition();
+
+    /** Answers the sender that {@code node} cannot serve this request. */
+    void fail(String node, String error);
+  }
+
   /** Store {@code record} in {@code partition} (an LWW merge); answered once it is durable. */
   public record Write(int partition, Record record, ActorRef<WriteAck> replyTo)
-      implements Command, CborSerializable {}
+      implements PartitionCommand, CborSerializable {
+    @Override
+    public void fail(String node, String error) {
+      replyTo.tell(new WriteAck(node, record.key(), error));
+    }
+  }
 
   /** Read this node's copy of a key. */
   public record Read(int partition, String key, ActorRef<ReadReply> replyTo)
-      implements Command, CborSerializable {}
+      implements PartitionCommand, CborSerializable {
+    @Override
+    public void fail(String node, String error) {
+      replyTo.tell(new ReadReply(node, key, null, error));
+    }
+  }
+
+  /** Anti-entropy: the partition's Merkle tree hashes at {@code level} for these node indexes. */
+  public record GetTreeHashes(
+      int partition, int depth, int level, List<Integer> indexes, ActorRef<TreeHashes> replyTo)
+      implements PartitionCommand, CborSerializable {
+    @Override
+    public void fail(String node, String error) {
+      replyTo.tell(new TreeHashes(node, partition, List.of(), error));
+    }
+  }
+
+  public record TreeHashes(String node, int partition, List<Long> hashes, String error)
+      implements CborSerializable {}
+
+  /** Anti-entropy: the (key, version, tombstone) entries in these leaves of the tree. */
+  public record GetLeafEntries(int partition, List<Integer> leaves, ActorRef<LeafEntries> replyTo)
+      implements PartitionCommand, CborSerializable {
+    @Override
+    public void fail(String node, String error) {
+      replyTo.tell(new LeafEntries(node, partition, List.of(), error));
+    }
+  }
+
+  public record LeafEntries(
+      String node, int partition, List<LeafReconciliation.Entry> entries, String error)
+      implements CborSerializable {}
+
+  /** Anti-entropy: the stored records (tombstones included) of these keys; missing ones left out. */
+  public record GetRecords(int partition, List<String> keys, ActorRef<Records> replyTo)
+      implements PartitionCommand, CborSerializable {
+    @Override
+    public void fail(String node, String error) {
+      replyTo.tell(new Records(node, partition, List.of(), error));
+    }
+  }
+
+  public record Records(String node, int partition, List<Record> records, String error)
+      implements CborSerializable {}
+
+  /** Node-local: a copy of the partition's Merkle tree (null when the partition is not held). */
+  public record GetTree(int partition, ActorRef<TreeCopy> replyTo) implements PartitionCommand {
+    @Override
+    public void fail(String node, String error) {
+      replyTo.tell(new TreeCopy(null));
+    }
+  }
+
+  public record TreeCopy(MerkleTree tree) {}
 
   /**
    * The answer to a {@link Write}: {@code error} is null when the record (or a newer version of the

@@ -1,9 +1,7 @@
 package io.minidynamo.replica;
 
-import io.minidynamo.replica.ReplicaProtocol.Read;
-import io.minidynamo.replica.ReplicaProtocol.ReadReply;
+import io.minidynamo.replica.ReplicaProtocol.PartitionCommand;
 import io.minidynamo.replica.ReplicaProtocol.Write;
-import io.minidynamo.replica.ReplicaProtocol.WriteAck;
 import io.minidynamo.storage.RecoveryStats;
 import io.minidynamo.versioning.HybridClock;
 import java.util.HashMap;
@@ -66,28 +64,19 @@ public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Comman
   @Override
   public Receive<ReplicaProtocol.Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Write.class, this::onWrite)
-        .onMessage(Read.class, this::onRead)
+        .onMessage(PartitionCommand.class, this::onPartitionCommand)
         .build();
   }
 
-  private Behavior<ReplicaProtocol.Command> onWrite(Write write) {
-    clock.observe(write.record().version().timestamp());
-    ActorRef<ReplicaProtocol.Command> partition = partitions.get(write.partition());
-    if (partition == null) {
-      write.replyTo().tell(new WriteAck(nodeId, write.record().key(), notHeld(write.partition())));
-    } else {
-      partition.tell(write);
+  private Behavior<ReplicaProtocol.Command> onPartitionCommand(PartitionCommand command) {
+    if (command instanceof Write write) {
+      clock.observe(write.record().version().timestamp());
     }
-    return this;
-  }
-
-  private Behavior<ReplicaProtocol.Command> onRead(Read read) {
-    ActorRef<ReplicaProtocol.Command> partition = partitions.get(read.partition());
+    ActorRef<ReplicaProtocol.Command> partition = partitions.get(command.partition());
     if (partition == null) {
-      read.replyTo().tell(new ReadReply(nodeId, read.key(), null, notHeld(read.partition())));
+      command.fail(nodeId, notHeld(command.partition()));
     } else {
-      partition.tell(read);
+      partition.tell(command);
     }
     return this;
   }

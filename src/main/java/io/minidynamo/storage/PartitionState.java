@@ -1,23 +1,33 @@
 package io.minidynamo.storage;
 
+import io.minidynamo.antientropy.LeafReconciliation;
+import io.minidynamo.antientropy.MerkleTree;
 import io.minidynamo.versioning.Record;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The records of one ring partition on one node, in memory: for each key the newest record seen
- * (tombstones included). Applying a record is a last-write-wins merge, so applying the same records
- * in any order yields the same state.
+ * (tombstones included), and the Merkle tree over (key, version, tombstone) that anti-entropy
+ * compares. Applying a record is a last-write-wins merge, so applying the same records in any order
+ * yields the same state and the same tree; the tree is updated on every apply and rebuilt (by
+ * applying) from a snapshot, never stored.
  *
  * <p>Mutable and confined to the actor that owns it; {@link #toSnapshot()} copies it out.
  */
 public final class PartitionState {
+  /** Leaves of 2^10 buckets: a differing key narrows a repair to about 1/1024 of the partition. */
+  public static final int TREE_DEPTH = 10;
+
   private final Map<String, Record> records;
+  private final MerkleTree tree;
 
   public PartitionState() {
     this.records = new HashMap<>();
+    this.tree = new MerkleTree(TREE_DEPTH);
   }
 
   public static PartitionState fromSnapshot(PartitionSnapshot snapshot) {
@@ -40,7 +50,34 @@ public final class PartitionState {
       return false;
     }
     records.put(record.key(), record);
+    if (current == null) {
+      tree.add(record.key(), entryHash(record));
+    } else {
+      tree.replace(record.key(), entryHash(current), entryHash(record));
+    }
     return true;
+  }
+
+  private static long entryHash(Record record) {
+    return MerkleTree.entryHash(
+        record.key(), record.version().timestamp(), record.version().writer(), record.tombstone());
+  }
+
+  /** The live tree: read it only from the owning actor ({@link MerkleTree#copy()} to hand it out). */
+  public MerkleTree tree() {
+    return tree;
+  }
+
+  /** The (key, version, tombstone) entries of the given tree leaves. */
+  public List<LeafReconciliation.Entry> entriesInLeaves(Set<Integer> leaves) {
+    List<LeafReconciliation.Entry> entries = new ArrayList<>();
+    for (Record record : records.values()) {
+      if (leaves.contains(tree.leafOf(record.key()))) {
+        entries.add(new LeafReconciliation.Entry(record.key(), record.version().timestamp(),
+            record.version().writer(), record.tombstone()));
+      }
+    }
+    return entries;
   }
 
   public int size() {

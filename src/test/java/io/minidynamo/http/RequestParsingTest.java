@@ -83,6 +83,30 @@ class RequestParsingTest {
     assertBadRequest("/kv/%g4", "invalid");
   }
 
+  /**
+   * Regression: escapes were read with {@code Character.digit}, which also takes non-ASCII digits
+   * (Arabic-Indic, full-width), so "%٤١" decoded to "A" instead of being rejected.
+   */
+  @Test
+  void key_escapeWithNonAsciiDigits_is400() {
+    assertBadRequest("/kv/%\u0664\u0661", "invalid"); // ARABIC-INDIC DIGIT FOUR, ONE
+    assertBadRequest("/kv/%\uFF14\uFF21", "invalid"); // FULLWIDTH DIGIT FOUR, LATIN CAPITAL A
+  }
+
+  /**
+   * Regression: a raw character outside the BMP (two UTF-16 chars) was encoded one surrogate at a
+   * time, each becoming '?', so "😀" was stored as "??".
+   */
+  @Test
+  void key_rawSupplementaryCharacter_isTakenAsUtf8() {
+    assertEquals("a😀b", RequestParsing.key("/kv/a😀b", MAX));
+  }
+
+  @Test
+  void key_rawLoneSurrogate_is400() {
+    assertBadRequest("/kv/a\uD83Db", "UTF");
+  }
+
   @Test
   void key_exactlyMaxBytes_isAccepted() {
     String key = "k".repeat(MAX);

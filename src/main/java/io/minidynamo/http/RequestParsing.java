@@ -51,8 +51,8 @@ final class RequestParsing {
         if (i + 2 >= encoded.length()) {
           throw new ApiException(400, "key has an incomplete percent-escape");
         }
-        int hi = Character.digit(encoded.charAt(i + 1), 16);
-        int lo = Character.digit(encoded.charAt(i + 2), 16);
+        int hi = hexDigit(encoded.charAt(i + 1));
+        int lo = hexDigit(encoded.charAt(i + 2));
         if (hi < 0 || lo < 0) {
           throw new ApiException(400, "key has an invalid percent-escape");
         }
@@ -61,11 +61,32 @@ final class RequestParsing {
       } else if (c < 0x80) {
         out.write(c);
       } else {
-        byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        // A raw non-ASCII character: its UTF-8 bytes, taking a surrogate pair as one code point
+        // (encoding each half alone would turn it into "??").
+        int codePoint = encoded.codePointAt(i);
+        if (Character.getType(codePoint) == Character.SURROGATE) {
+          throw new ApiException(400, "key is not valid UTF-8 (a lone UTF-16 surrogate)");
+        }
+        byte[] utf8 = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8);
         out.write(utf8, 0, utf8.length);
+        i += Character.charCount(codePoint) - 1;
       }
     }
     return out.toByteArray();
+  }
+
+  /** An ASCII hex digit's value, or -1 ({@code Character.digit} also takes non-ASCII digits). */
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   /** A quorum override ({@code r} or {@code w}): absent, or an integer in 1..n. */

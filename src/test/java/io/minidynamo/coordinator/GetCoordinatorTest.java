@@ -1,0 +1,227 @@
+package io.minidynamo.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.minidynamo.cluster.Peers;
+import io.minidynamo.replica.ReplicaProtocol;
+import io.minidynamo.replica.ReplicaProtocol.Read;
+import io.minidynamo.replica.ReplicaProtocol.ReadReply;
+import io.minidynamo.replica.ReplicaProtocol.Write;
+import io.minidynamo.versioning.HybridClock;
+import io.minidynamo.versioning.Record;
+import io.minidynamo.versioning.Version;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The get coordinator against probe replicas: newest answer after R, failures, read repair. */
+class GetCoordinatorTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final List<String> TARGETS = List.of("n1", "n2", "n3");
+  private static final int PARTITION = 9;
+  private static final String KEY = "k";
+  private static final Duration LONG = Duration.ofSeconds(30);
+  private static final Duration SHORT = Duration.ofMillis(300);
+  private static final Duration QUIET = Duration.ofMillis(100);
+  private static final Record OLD = put("old", 1_000);
+  private static final Record NEW = put("new", 2_000);
+  private static final Record DELETED = Record.tombstone(KEY, new Version(3_000, "n2"));
+
+  private TestProbe<ReplicaProtocol.Command> n1;
+  private TestProbe<ReplicaProtocol.Command> n2;
+  private TestProbe<ReplicaProtocol.Command> n3;
+  private TestProbe<GetCoordinator.Result> client;
+  private Peers peers;
+  private HybridClock clock;
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void probes() {
+    n1 = testKit.createTestProbe();
+    n2 = testKit.createTestProbe();
+    n3 = testKit.createTestProbe();
+    client = testKit.createTestProbe();
+    peers = new Peers(Map.of("n1", n1.ref(), "n2", n2.ref(), "n3", n3.ref()));
+    clock = new HybridClock(() -> 0L);
+  }
+
+  @Test
+  void create_asksEveryPrimaryForTheKey() {
+    start(2, LONG);
+    for (TestProbe<ReplicaProtocol.Command> replica : List.of(n1, n2, n3)) {
+      Read read = replica.expectMessageClass(Read.class);
+      assertEquals(PARTITION, read.partition());
+      assertEquals(KEY, read.key());
+    }
+  }
+
+  @Test
+  void reply_rReplies_answersTheNewest() {
+    start(2, LONG);
+    reply(n1, "n1", OLD);
+    client.expectNoMessage(QUIET);
+    reply(n2, "n2", NEW);
+    client.expectMessage(new GetCoordinator.Result.Found(NEW));
+  }
+
+  @Test
+  void reply_newestIsATombstone_answersNotFound() {
+    start(2, LONG);
+    reply(n1, "n1", DELETED);
+    reply(n2, "n2", NEW);
+    client.expectMessage(new GetCoordinator.Result.NotFound());
+  }
+
+  @Test
+  void reply_noReplicaHasTheKey_answersNotFound() {
+    start(2, LONG);
+    reply(n1, "n1", null);
+    reply(n2, "n2", null);
+    client.expectMessage(new GetCoordinator.Result.NotFound());
+  }
+
+  @Test
+  void reply_sameNodeTwice_countsOnce() {
+    start(2, LONG);
+    Read read = n1.expectMessageClass(Read.class);
+    read.replyTo().tell(new ReadReply("n1", KEY, NEW, null));
+    read.replyTo().tell(new ReadReply("n1", KEY, NEW, null));
+    client.expectNoMessage(QUIET);
+    reply(n2, "n2", OLD);
+    client.expectMessage(new GetCoordinator.Result.Found(NEW));
+  }
+
+  @Test
+  void reply_afterAnswering_doesNotAnswerAgain() {
+    start(1, LONG);
+    reply(n1, "n1", OLD);
+    client.expectMessage(new GetCoordinator.Result.Found(OLD));
+    reply(n2, "n2", NEW);
+    reply(n3, "n3", NEW);
+    client.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void reply_observesTheRecordTimestampOnTheClock() {
+    start(1, LONG);
+    reply(n1, "n1", NEW);
+    client.expectMessage(new GetCoordinator.Result.Found(NEW));
+    assertTrue(clock.now() > NEW.version().timestamp());
+  }
+
+  @Test
+  void fail_rNoLongerReachable_answersFailedBeforeTheDeadline() {
+    // The deadline is 30 s; the default expectMessage wait (3 s) only passes on an early answer.
+    start(2, LONG);
+    error(n1, "n1");
+    client.expectNoMessage(QUIET);
+    error(n2, "n2");
+    client.expectMessage(new GetCoordinator.Result.Failed(0, 2));
+  }
+
+  @Test
+  void deadline_replicasSilent_failsWithTheRepliesReceivedAndStops() {
+    ActorRef<?> coordinator = start(2, SHORT);
+    reply(n1, "n1", NEW);
+    client.expectMessage(new GetCoordinator.Result.Failed(1, 2));
+    client.expectTerminated(coordinator);
+  }
+
+  @Test
+  void readRepair_afterAllReplies_writesTheNewestToStaleAndMissingReplicas() {
+    ActorRef<?> coordinator = start(2, LONG);
+    reply(n1, "n1", NEW);
+    reply(n2, "n2", OLD);
+    client.expectMessage(new GetCoordinator.Result.Found(NEW));
+    reply(n3, "n3", null);
+    assertRepaired(n2, NEW);
+    assertRepaired(n3, NEW);
+    n1.expectNoMessage(QUIET);
+    client.expectTerminated(coordinator);
+  }
+
+  @Test
+  void readRepair_atTheDeadline_repairsTheRepliersOnly() {
+    ActorRef<?> coordinator = start(2, SHORT);
+    reply(n1, "n1", OLD);
+    reply(n2, "n2", NEW);
+    client.expectMessage(new GetCoordinator.Result.Found(NEW));
+    n3.expectMessageClass(Read.class); // and never answers
+    assertRepaired(n1, NEW);
+    client.expectTerminated(coordinator);
+    n2.expectNoMessage(QUIET);
+    n3.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void readRepair_tombstoneNewest_propagatesTheTombstone() {
+    start(3, LONG);
+    reply(n1, "n1", DELETED);
+    reply(n2, "n2", null);
+    reply(n3, "n3", OLD);
+    client.expectMessage(new GetCoordinator.Result.NotFound());
+    assertRepaired(n2, DELETED);
+    assertRepaired(n3, DELETED);
+    n1.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void readRepair_replicasAgree_sendsNoWrite() {
+    ActorRef<?> coordinator = start(2, LONG);
+    reply(n1, "n1", NEW);
+    reply(n2, "n2", put("new", 2_000));
+    reply(n3, "n3", NEW);
+    client.expectMessage(new GetCoordinator.Result.Found(NEW));
+    client.expectTerminated(coordinator);
+    n1.expectNoMessage(QUIET);
+    n2.expectNoMessage(QUIET);
+    n3.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void readRepair_failedReplica_isNotWritten() {
+    start(2, LONG);
+    reply(n1, "n1", NEW);
+    reply(n2, "n2", OLD);
+    client.expectMessage(new GetCoordinator.Result.Found(NEW));
+    error(n3, "n3");
+    assertRepaired(n2, NEW);
+    n3.expectNoMessage(QUIET);
+  }
+
+  private ActorRef<GetCoordinator.Command> start(int r, Duration timeout) {
+    return testKit.spawn(
+        GetCoordinator.create(KEY, PARTITION, TARGETS, r, timeout, peers, clock, client.ref()));
+  }
+
+  private static void reply(TestProbe<ReplicaProtocol.Command> replica, String node, Record record) {
+    replica.expectMessageClass(Read.class).replyTo().tell(new ReadReply(node, KEY, record, null));
+  }
+
+  private static void error(TestProbe<ReplicaProtocol.Command> replica, String node) {
+    replica.expectMessageClass(Read.class).replyTo()
+        .tell(new ReadReply(node, KEY, null, "partition 9 is not replicated by " + node));
+  }
+
+  private static void assertRepaired(TestProbe<ReplicaProtocol.Command> replica, Record newest) {
+    Write write = replica.expectMessageClass(Write.class);
+    assertEquals(PARTITION, write.partition());
+    assertEquals(newest, write.record());
+  }
+
+  private static Record put(String value, long timestamp) {
+    return Record.put(KEY, value.getBytes(StandardCharsets.UTF_8), new Version(timestamp, "n1"));
+  }
+}

@@ -2,6 +2,7 @@ package io.minidynamo;
 
 import io.minidynamo.antientropy.AntiEntropy;
 import io.minidynamo.antientropy.AntiEntropyExchange;
+import io.minidynamo.cluster.MembershipBootstrap;
 import io.minidynamo.cluster.MembershipListener;
 import io.minidynamo.cluster.Peers;
 import io.minidynamo.cluster.Reachability;
@@ -53,7 +54,9 @@ public final class Guardian {
           HintStore.NAME);
       Peers peers = new Peers(replicas, Peers.resolveAll(context.getSystem(), cluster, HintStore.NAME));
       Reachability reachability = new Reachability();
-      context.spawn(MembershipListener.create(cluster, reachability, hints), "membership");
+      context.spawn(MembershipListener.create(cluster, reachability, hints), "membership-listener");
+      context.spawn(
+          MembershipBootstrap.create(self.id(), cluster, settings.membershipProbeInterval()), MembershipBootstrap.NAME);
       ActorRef<Coordinators.Command> coordinators = context.spawn(
           Coordinators.create(self.id(), ring, peers, clock, reachability,
               new Coordinators.Settings(settings.replicaTimeout(), settings.hintsEnabled(),

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -84,10 +83,7 @@ public final class Main {
     commandLine.listen()
         .filter(listen -> listen.host().equals("0.0.0.0") || listen.host().equals("::"))
         .ifPresent(listen -> values.put("pekko.remote.artery.bind.hostname", listen.host()));
-    List<String> seeds = cluster.nodes().stream()
-        .map(node -> "pekko://" + SYSTEM_NAME + "@" + node.remote())
-        .toList();
-    values.put("pekko.cluster.seed-nodes", seeds);
+    // no seed-nodes: MembershipBootstrap joins, so a restarted node never forms an island cluster
     values.put("mini-dynamo.data-dir", dataDir.toString());
     return ConfigFactory.parseMap(values, "command line and nodes.conf");
   }

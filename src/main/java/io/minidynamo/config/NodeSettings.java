@@ -30,6 +30,7 @@ import java.time.Duration;
  * @param antiEntropyLevelsPerStep tree levels per round trip
  * @param antiEntropyMaxKeys keys one exchange repairs at most
  * @param antiEntropyTimeout deadline of one exchange
+ * @param membershipProbeInterval how often a node that is not a cluster member probes its peers
  */
 public record NodeSettings(
     Duration requestTimeout,
@@ -53,7 +54,8 @@ public record NodeSettings(
     int antiEntropyConcurrency,
     int antiEntropyLevelsPerStep,
     int antiEntropyMaxKeys,
-    Duration antiEntropyTimeout) {
+    Duration antiEntropyTimeout,
+    Duration membershipProbeInterval) {
 
   /** What an acknowledgement promises. */
   public enum Durability {
@@ -86,7 +88,8 @@ public record NodeSettings(
           c.getInt("anti-entropy.max-concurrent-exchanges"),
           c.getInt("anti-entropy.levels-per-step"),
           c.getInt("anti-entropy.max-keys-per-exchange"),
-          c.getDuration("anti-entropy.exchange-timeout"));
+          c.getDuration("anti-entropy.exchange-timeout"),
+          c.getDuration("membership.probe-interval"));
       settings.validate();
       return settings;
     } catch (ConfigException e) {

@@ -14,6 +14,7 @@ import io.minidynamo.coordinator.Coordinators;
 import io.minidynamo.coordinator.RepairBudget;
 import io.minidynamo.handoff.HintStore;
 import io.minidynamo.http.HttpApi;
+import io.minidynamo.metrics.NodeGauges;
 import io.minidynamo.http.HttpServer;
 import io.minidynamo.replica.ReplicaProtocol;
 import io.minidynamo.replica.ReplicaRouter;
@@ -57,11 +58,14 @@ public final class Guardian {
       context.spawn(MembershipListener.create(cluster, reachability, hints), "membership-listener");
       context.spawn(
           MembershipBootstrap.create(self.id(), cluster, settings.membershipProbeInterval()), MembershipBootstrap.NAME);
+      RepairBudget repairs = new RepairBudget(settings.readRepairsPerSecond(), System::nanoTime);
       ActorRef<Coordinators.Command> coordinators = context.spawn(
           Coordinators.create(self.id(), ring, peers, clock, reachability,
-              new Coordinators.Settings(settings.replicaTimeout(), settings.hintsEnabled(),
-                  new RepairBudget(settings.readRepairsPerSecond(), System::nanoTime))),
+              new Coordinators.Settings(settings.replicaTimeout(), settings.hintsEnabled(), repairs)),
           "coordinator");
+      NodeGauges.register(context.getSystem(),
+          cluster.nodeIds().stream().filter(id -> !id.equals(self.id())).toList(),
+          reachability, repairs, recovery);
       ActorRef<AntiEntropy.Command> antiEntropy = context.spawn(
           AntiEntropy.create(self.id(), ring, peers, reachability, antiEntropySettings(settings),
               System::currentTimeMillis),
@@ -95,7 +99,9 @@ public final class Guardian {
 
   private static void bind(ActorContext<Void> context, HostPort listen, HttpApi api) {
     HttpServer.start(context.getSystem(), listen, api.routes()).whenComplete((binding, failure) -> {
-      if (failure != null) {
+      if (failure == null) {
+        context.getSystem().log().info("node up: serving HTTP on {}", binding.localAddress());
+      } else {
         System.err.println("mini-dynamo: cannot listen on " + listen + ": " + failure.getMessage());
         System.exit(1); // runs coordinated shutdown through the JVM shutdown hook
       }

@@ -32,6 +32,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if ("json".equalsIgnoreCase(System.getenv("LOG_FORMAT"))
+        && System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-json.xml");
+    }
     NodeStart start;
     try {
       start = prepare(CommandLine.parse(args));

@@ -2,6 +2,7 @@ package io.minidynamo.antientropy;
 
 import io.minidynamo.cluster.Peers;
 import io.minidynamo.cluster.Reachability;
+import io.minidynamo.metrics.NodeMetrics;
 import io.minidynamo.ring.Ring;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -62,6 +63,7 @@ public final class AntiEntropy {
   private final Settings settings;
   private final LongSupplier wallMillis;
   private final ActorRef<AntiEntropyExchange.Result> results;
+  private final NodeMetrics metrics;
   private final Deque<Pair> round = new ArrayDeque<>();
   private final Map<Pair, Boolean> inSync = new TreeMap<>(
       java.util.Comparator.comparingInt(Pair::partition).thenComparing(Pair::peer));
@@ -91,6 +93,7 @@ public final class AntiEntropy {
     this.settings = settings;
     this.wallMillis = wallMillis;
     this.results = context.messageAdapter(AntiEntropyExchange.Result.class, Finished::new);
+    this.metrics = NodeMetrics.get(context.getSystem());
   }
 
   public static Behavior<Command> create(
@@ -153,6 +156,7 @@ public final class AntiEntropy {
     pushed += result.pushed();
     pulled += result.pulled();
     lastExchange.put(result.peer(), wallMillis.getAsLong());
+    recordMetrics(result);
     if (result.error() != null) {
       errors++;
       lastError = "partition " + result.partition() + " with " + result.peer() + ": " + result.error();
@@ -166,6 +170,16 @@ public final class AntiEntropy {
     }
     startMore();
     return Behaviors.same();
+  }
+
+  private void recordMetrics(AntiEntropyExchange.Result result) {
+    String outcome = result.error() != null ? "error" : result.inSync() ? "in_sync" : "repaired";
+    metrics.counter("minidynamo_ae_exchanges", "anti-entropy exchanges by outcome", "result", outcome)
+        .increment();
+    metrics.counter("minidynamo_ae_keys_repaired", "keys repaired by anti-entropy", "direction", "out")
+        .increment(result.pushed());
+    metrics.counter("minidynamo_ae_keys_repaired", "keys repaired by anti-entropy", "direction", "in")
+        .increment(result.pulled());
   }
 
   private Behavior<Command> onGetStats(GetStats get) {

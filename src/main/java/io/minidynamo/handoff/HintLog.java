@@ -1,10 +1,12 @@
 package io.minidynamo.handoff;
 
+import io.micrometer.core.instrument.Counter;
 import io.minidynamo.cluster.Peers;
 import io.minidynamo.handoff.HintProtocol.GetStats;
 import io.minidynamo.handoff.HintProtocol.HintedWrite;
 import io.minidynamo.handoff.HintProtocol.Nudge;
 import io.minidynamo.handoff.HintProtocol.Stats;
+import io.minidynamo.metrics.NodeMetrics;
 import io.minidynamo.replica.ReplicaProtocol;
 import io.minidynamo.replica.ReplicaProtocol.Write;
 import io.minidynamo.replica.ReplicaProtocol.WriteAck;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -75,6 +78,8 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
   private final LongSupplier wallMillis;
   private final ActorRef<WriteAck> ackAdapter;
   private final Map<String, Delivery> deliveries = new HashMap<>();
+  private final AtomicLong pendingGauge;
+  private final Counter deliveredCounter;
   private long failedAttempts;
 
   private HintLog(
@@ -96,6 +101,9 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
     this.settings = settings;
     this.wallMillis = wallMillis;
     this.ackAdapter = context.messageAdapter(WriteAck.class, DeliveryAck::new);
+    NodeMetrics metrics = NodeMetrics.get(context.getSystem());
+    this.pendingGauge = metrics.gaugeValue("minidynamo_hints_pending", "hints held for other nodes");
+    this.deliveredCounter = metrics.counter("minidynamo_hints_delivered", "hints delivered and removed");
   }
 
   static Behavior<ReplicaProtocol.Command> create(
@@ -258,8 +266,11 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
       if (event instanceof HintEvent.Stored stored) {
         state.add(stored.hint());
       } else if (event instanceof HintEvent.Delivered delivered) {
+        long before = state.delivered();
         state.remove(delivered.target(), delivered.ids());
+        deliveredCounter.increment(state.delivered() - before);
       }
+      pendingGauge.set(state.count());
       return state;
     };
   }

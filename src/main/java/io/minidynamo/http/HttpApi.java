@@ -8,6 +8,7 @@ import io.minidynamo.coordinator.Coordinators;
 import io.minidynamo.coordinator.GetCoordinator;
 import io.minidynamo.coordinator.PutCoordinator;
 import io.minidynamo.handoff.HintProtocol;
+import io.minidynamo.metrics.NodeMetrics;
 import io.minidynamo.replica.ReplicaProtocol;
 import io.minidynamo.ring.Ring;
 import io.minidynamo.storage.RecoveryStats;
@@ -26,6 +27,7 @@ import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
@@ -52,6 +54,8 @@ public final class HttpApi extends AllDirectives {
   private static final Duration ASK_SLACK = Duration.ofSeconds(1);
   /** Added by Pekko HTTP when {@code pekko.http.server.raw-request-uri-header = on}. */
   private static final String RAW_URI_HEADER = "Raw-Request-URI";
+  /** Prometheus' text exposition format (0.0.4) is served as plain UTF-8 text. */
+  private static final ContentType.WithCharset PROMETHEUS_TEXT = ContentTypes.TEXT_PLAIN_UTF8;
 
   private final String nodeId;
   private final ClusterConfig cluster;
@@ -64,6 +68,7 @@ public final class HttpApi extends AllDirectives {
   private final ActorRef<AntiEntropy.Command> antiEntropy;
   private final RecoveryStats recovery;
   private final Path dataDir;
+  private final NodeMetrics metrics;
 
   /** The parts of this node the API talks to. */
   public record Node(
@@ -91,6 +96,7 @@ public final class HttpApi extends AllDirectives {
     this.antiEntropy = node.antiEntropy();
     this.recovery = node.recovery();
     this.dataDir = node.dataDir();
+    this.metrics = NodeMetrics.get(system);
   }
 
   public Route routes() {
@@ -98,6 +104,7 @@ public final class HttpApi extends AllDirectives {
         concat(
             pathPrefix("kv", () -> extractRequest(this::kv)),
             path("health", () -> methods(Map.of(HttpMethods.GET, this::health))),
+            path("metrics", () -> methods(Map.of(HttpMethods.GET, this::metrics))),
             pathPrefix("internal", () -> path("get",
                 () -> methods(Map.of(HttpMethods.POST, this::internalGet)))),
             pathPrefix("debug", () -> concat(
@@ -116,6 +123,7 @@ public final class HttpApi extends AllDirectives {
   }
 
   private Route get(HttpRequest request) {
+    long start = System.nanoTime();
     String key = key(request);
     int r = RequestParsing.quorum(request.getUri().query().get("r"), "r", cluster.n())
         .orElse(cluster.r());
@@ -126,7 +134,7 @@ public final class HttpApi extends AllDirectives {
             timeout.plus(ASK_SLACK),
             system.scheduler())
         .handle((result, failure) -> failure != null ? coordinatorSilent(failure) : readResponse(result));
-    return completeWithFuture(response);
+    return completeWithFuture(timed("get", start, response));
   }
 
   private Route put(HttpRequest request) {
@@ -161,6 +169,7 @@ public final class HttpApi extends AllDirectives {
 
   /** A put, or a delete when {@code value} is null. */
   private Route write(HttpRequest request, byte[] value) {
+    long start = System.nanoTime();
     String key = key(request);
     int w = RequestParsing.quorum(request.getUri().query().get("w"), "w", cluster.n())
         .orElse(cluster.w());
@@ -171,7 +180,7 @@ public final class HttpApi extends AllDirectives {
             timeout.plus(ASK_SLACK),
             system.scheduler())
         .handle((result, failure) -> failure != null ? coordinatorSilent(failure) : writeResponse(result));
-    return completeWithFuture(response);
+    return completeWithFuture(timed(value == null ? "delete" : "put", start, response));
   }
 
   /** The key from the path exactly as the client sent it, so invalid UTF-8 is seen, not replaced. */
@@ -186,6 +195,18 @@ public final class HttpApi extends AllDirectives {
   private Duration timeout(HttpRequest request) {
     return RequestParsing.timeout(request.getUri().query().get("timeout"), settings.maxRequestTimeout())
         .orElse(settings.requestTimeout());
+  }
+
+  /** Records the request in the metrics when its response is ready. */
+  private CompletionStage<HttpResponse> timed(
+      String op, long startNanos, CompletionStage<HttpResponse> response) {
+    return response.thenApply(r -> {
+      int status = r.status().intValue();
+      String outcome = status < 300 ? "ok" : status == 404 ? "not_found"
+          : status == 503 ? "unavailable" : "error";
+      metrics.request(op, outcome, System.nanoTime() - startNanos);
+      return r;
+    });
   }
 
   private static HttpResponse readResponse(GetCoordinator.Result result) {
@@ -212,6 +233,10 @@ public final class HttpApi extends AllDirectives {
   private HttpResponse coordinatorSilent(Throwable failure) {
     system.log().warn("coordinator did not answer: {}", failure.toString());
     return Json.error(503, "coordinator did not answer in time");
+  }
+
+  private Route metrics() {
+    return complete(HttpResponse.create().withEntity(PROMETHEUS_TEXT, metrics.scrape()));
   }
 
   private Route health() {

@@ -30,10 +30,13 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.SnapshotCompleted;
+import org.apache.pekko.persistence.typed.SnapshotFailed;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -57,12 +60,15 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
   private final String nodeId;
   private final ActorRef<ReplicaProtocol.Command> parent;
   private final int snapshotEvery;
+  private final int partition;
+  private final ActorContext<ReplicaProtocol.Command> context;
   private final RecoveryStats recoveryStats;
   /** Events applied before the first RecoveryCompleted: replayed from the journal. */
   private long replayed;
   private boolean recovered;
 
   private PartitionLog(
+      ActorContext<ReplicaProtocol.Command> context,
       String nodeId,
       int partition,
       ActorRef<ReplicaProtocol.Command> parent,
@@ -74,6 +80,8 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
     this.nodeId = nodeId;
     this.parent = parent;
     this.snapshotEvery = snapshotEvery;
+    this.partition = partition;
+    this.context = context;
     this.recoveryStats = recoveryStats;
   }
 
@@ -84,7 +92,7 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
       int snapshotEvery,
       RecoveryStats recoveryStats) {
     return Behaviors.setup(context ->
-        new PartitionLog(nodeId, partition, parent, snapshotEvery, recoveryStats));
+        new PartitionLog(context, nodeId, partition, parent, snapshotEvery, recoveryStats));
   }
 
   @Override
@@ -199,10 +207,19 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
         .onSignal(RecoveryCompleted.instance(), state -> {
           if (!recovered) {
             recovered = true;
-            recoveryStats.partitionRecovered(state.size(), replayed);
+            if (recoveryStats.partitionRecovered(state.size(), replayed)) {
+              RecoveryStats.Snapshot done = recoveryStats.snapshot();
+              context.getLog().info("recovered {} partitions: {} records, {} journal events replayed, in {} ms",
+                  done.partitions(), done.records(), done.eventsReplayed(), done.recoveryMillis());
+            }
           }
           parent.tell(new LogReady(state.size()));
         })
+        .onSignal(SnapshotCompleted.class, (state, completed) -> context.getLog().info(
+            "snapshot of partition {} at event {}: {} records", partition, completed.metadata().sequenceNr(),
+            state.size()))
+        .onSignal(SnapshotFailed.class, (state, failed) -> context.getLog().warn(
+            "snapshot of partition {} failed: {}", partition, failed.getFailure().toString()))
         .build();
   }
 

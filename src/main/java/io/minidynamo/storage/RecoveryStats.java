@@ -28,13 +28,19 @@ public final class RecoveryStats {
     this.startedAtMillis = clockMillis.getAsLong();
   }
 
-  /** A partition finished its first recovery with {@code records} keys after replaying events. */
-  public void partitionRecovered(long partitionRecords, long partitionEventsReplayed) {
+  /**
+   * A partition finished its first recovery with {@code records} keys after replaying events.
+   *
+   * @return true for the call that completes the node's recovery (the last partition)
+   */
+  public boolean partitionRecovered(long partitionRecords, long partitionEventsReplayed) {
     records.addAndGet(partitionRecords);
     eventsReplayed.addAndGet(partitionEventsReplayed);
     if (recovered.incrementAndGet() == partitions) {
       completedAfterMillis.set(clockMillis.getAsLong() - startedAtMillis);
+      return true;
     }
+    return false;
   }
 
   public Snapshot snapshot() {

@@ -138,6 +138,39 @@ class ClusterIT {
 
   @Test
   @Order(5)
+  void metrics_prometheusText_countersMoveWithTraffic() throws IOException {
+    double before = requestCount(scrape("n2"), "put", "ok");
+    assertEquals(204, cluster.put("n2", "/kv/metered", "m").statusCode());
+    assertEquals(204, cluster.put("n2", "/kv/metered", "m2").statusCode());
+    String text = scrape("n2");
+    assertEquals(before + 2, requestCount(text, "put", "ok"), 0.0);
+    java.util.regex.Pattern sample = java.util.regex.Pattern.compile(
+        "^[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? (-?[0-9.eE+-]+|[+-]Inf|NaN)$");
+    for (String line : text.lines().toList()) {
+      assertTrue(line.isEmpty() || line.startsWith("#") || sample.matcher(line).matches(),
+          "not Prometheus text: " + line);
+    }
+    for (String name : List.of("minidynamo_journal_fsyncs_total", "minidynamo_hints_pending",
+        "minidynamo_peer_reachable", "minidynamo_recovery_millis", "minidynamo_read_repairs_total")) {
+      assertTrue(text.contains(name), name + " missing");
+    }
+  }
+
+  private String scrape(String id) throws IOException {
+    HttpResponse<byte[]> response = cluster.get(id, "/metrics");
+    assertEquals(200, response.statusCode());
+    return body(response);
+  }
+
+  private static double requestCount(String text, String op, String outcome) {
+    String prefix = "minidynamo_requests_seconds_count{op=\"" + op + "\",outcome=\"" + outcome + "\"} ";
+    return text.lines().filter(line -> line.startsWith(prefix))
+        .mapToDouble(line -> Double.parseDouble(line.substring(prefix.length())))
+        .findFirst().orElse(0);
+  }
+
+  @Test
+  @Order(6)
   void quorumOverrides_unreachableQuorumIs503WithCounts() throws IOException {
     // all three replicas up: w=3 and r=3 succeed
     assertEquals(204, cluster.put("n1", "/kv/all?w=3", "three").statusCode());
@@ -145,7 +178,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void kill9_oneNode_quorumWritesAndReadsContinue_andTheNodeComesBack()
       throws IOException, InterruptedException {
     cluster.kill("n2");

@@ -289,7 +289,7 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2).withDeleteEventsOnSnapshot();
   }
 
   @Override

@@ -225,7 +225,7 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(snapshotEvery, 2);
+    return RetentionCriteria.snapshotEvery(snapshotEvery, 2).withDeleteEventsOnSnapshot();
   }
 
   /** Snapshots are taken of a copy: the snapshot store serializes on another thread. */

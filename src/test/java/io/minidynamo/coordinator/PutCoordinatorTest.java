@@ -283,6 +283,23 @@ class PutCoordinatorTest {
     }
   }
 
+  /**
+   * Regression: with hinted handoff off, a failed primary was still booked as "with a fallback"
+   * although nothing was sent to one, so W never became impossible and the client waited for the
+   * deadline (and the coordinator lingered until its hard deadline) instead of failing early.
+   */
+  @Test
+  void hintedHandoffOff_wNoLongerReachable_answersFailedBeforeTheDeadline() {
+    // The deadline is 30 s; the default expectMessage wait (3 s) only passes on an early answer.
+    ActorRef<PutCoordinator.Command> coordinator = start(plan(2, LONG, LONG, FALLBACKS, false));
+    fail(n1, "n1");
+    client.expectNoMessage(QUIET);
+    fail(n2, "n2");
+    client.expectMessage(new PutCoordinator.Result.Failed(0, 2));
+    ack(n3, "n3");
+    client.expectTerminated(coordinator);
+  }
+
   private PutCoordinator.Plan plan(
       int w, Duration timeout, Duration replicaTimeout, List<String> fallbacks, boolean handoff) {
     return new PutCoordinator.Plan(

@@ -8,8 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.minidynamo.antientropy.LeafReconciliation;
+import io.minidynamo.handoff.Hint;
+import io.minidynamo.handoff.HintEvent;
+import io.minidynamo.handoff.HintProtocol.HintedWrite;
+import io.minidynamo.handoff.HintState;
+import io.minidynamo.replica.ReplicaProtocol.GetLeafEntries;
+import io.minidynamo.replica.ReplicaProtocol.GetRecords;
+import io.minidynamo.replica.ReplicaProtocol.GetTreeHashes;
+import io.minidynamo.replica.ReplicaProtocol.LeafEntries;
 import io.minidynamo.replica.ReplicaProtocol.Read;
 import io.minidynamo.replica.ReplicaProtocol.ReadReply;
+import io.minidynamo.replica.ReplicaProtocol.Records;
+import io.minidynamo.replica.ReplicaProtocol.TreeHashes;
 import io.minidynamo.replica.ReplicaProtocol.Write;
 import io.minidynamo.replica.ReplicaProtocol.WriteAck;
 import io.minidynamo.storage.PartitionSnapshot;
@@ -51,6 +62,9 @@ class SerializationRoundTripTest {
   private static Serialization serialization;
   private static TestProbe<WriteAck> ackProbe;
   private static TestProbe<ReadReply> replyProbe;
+  private static TestProbe<TreeHashes> hashesProbe;
+  private static TestProbe<LeafEntries> entriesProbe;
+  private static TestProbe<Records> recordsProbe;
 
   private static final Version VERSION = new Version(1_700_000_000_123_456L, "n2");
   private static final byte[] NON_UTF8 = {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0x80, (byte) 0xc3};
@@ -68,6 +82,9 @@ class SerializationRoundTripTest {
     serialization = SerializationExtension.get(testKit.system());
     ackProbe = testKit.createTestProbe(WriteAck.class);
     replyProbe = testKit.createTestProbe(ReadReply.class);
+    hashesProbe = testKit.createTestProbe(TreeHashes.class);
+    entriesProbe = testKit.createTestProbe(LeafEntries.class);
+    recordsProbe = testKit.createTestProbe(Records.class);
   }
 
   @AfterAll
@@ -81,24 +98,56 @@ class SerializationRoundTripTest {
     Record empty = Record.put("empty", new byte[0], VERSION);
     Record text = Record.put("ключ/κλειδί 😀", "value".getBytes(StandardCharsets.UTF_8), VERSION);
     Record tombstone = Record.tombstone("gone", new Version(5, "n1"));
-    return Map.of(
-        Version.class, List.of(VERSION, new Version(0, ""), new Version(Long.MIN_VALUE, "n3")),
-        Record.class, List.of(binary, empty, text, tombstone, Record.put("big", bytes(256 * 1024), VERSION)),
-        PartitionSnapshot.class, List.of(
+    Hint hint = new Hint(1, "n3", 7, binary, 1_700_000_000_000L);
+    Hint tombstoneHint = new Hint(Long.MAX_VALUE, "n1", 0, tombstone, 0);
+    LeafReconciliation.Entry entry = new LeafReconciliation.Entry("ключ", VERSION.timestamp(), "n2", false);
+    LeafReconciliation.Entry deleted = new LeafReconciliation.Entry("gone", 5, "n1", true);
+    return Map.ofEntries(
+        Map.entry(Version.class,
+            List.of(VERSION, new Version(0, ""), new Version(Long.MIN_VALUE, "n3"))),
+        Map.entry(Record.class,
+            List.of(binary, empty, text, tombstone, Record.put("big", bytes(256 * 1024), VERSION))),
+        Map.entry(PartitionSnapshot.class, List.of(
             new PartitionSnapshot(List.of()),
-            new PartitionSnapshot(List.of(binary, empty, text, tombstone))),
-        Write.class, List.of(
+            new PartitionSnapshot(List.of(binary, empty, text, tombstone)))),
+        Map.entry(Write.class, List.of(
             new Write(7, binary, ackProbe.ref()),
-            new Write(0, tombstone, ackProbe.ref())),
-        Read.class, List.of(new Read(63, "bin", replyProbe.ref())),
-        WriteAck.class, List.of(
+            new Write(0, tombstone, ackProbe.ref()))),
+        Map.entry(Read.class, List.of(new Read(63, "bin", replyProbe.ref()))),
+        Map.entry(WriteAck.class, List.of(
             WriteAck.ok("n1", "k"),
-            new WriteAck("n2", "k", "replica overloaded")),
-        ReadReply.class, List.of(
+            new WriteAck("n2", "k", "overloaded: 10000 writes queued"))),
+        Map.entry(ReadReply.class, List.of(
             new ReadReply("n1", "bin", binary, null),
             new ReadReply("n1", "gone", tombstone, null),
             new ReadReply("n1", "missing", null, null),
-            new ReadReply("n3", "k", null, "partition 9 is not replicated by n3")));
+            new ReadReply("n3", "k", null, "partition 9 is not replicated by n3"))),
+        Map.entry(Hint.class, List.of(hint, tombstoneHint)),
+        Map.entry(HintEvent.Stored.class, List.of(new HintEvent.Stored(hint))),
+        Map.entry(HintEvent.Delivered.class, List.of(
+            new HintEvent.Delivered("n3", List.of(1L, 2L, Long.MAX_VALUE)),
+            new HintEvent.Delivered("n1", List.of()))),
+        Map.entry(HintState.Snapshot.class, List.of(
+            new HintState.Snapshot(List.of(), 1, 0),
+            new HintState.Snapshot(List.of(hint, tombstoneHint), 42, 17))),
+        Map.entry(HintedWrite.class, List.of(
+            new HintedWrite(7, binary, "n2", ackProbe.ref()),
+            new HintedWrite(0, tombstone, "n3", ackProbe.ref()))),
+        Map.entry(GetTreeHashes.class, List.of(
+            new GetTreeHashes(5, 10, 3, List.of(0, 7, 5), hashesProbe.ref()))),
+        Map.entry(TreeHashes.class, List.of(
+            new TreeHashes("n1", 5, List.of(0L, -1L, Long.MIN_VALUE, 42L), null),
+            new TreeHashes("n1", 5, List.of(), "tree depth 10 cannot answer depth 11 level 0"))),
+        Map.entry(GetLeafEntries.class, List.of(
+            new GetLeafEntries(5, List.of(1, 1023), entriesProbe.ref()))),
+        Map.entry(LeafEntries.class, List.of(
+            new LeafEntries("n2", 5, List.of(entry, deleted), null),
+            new LeafEntries("n2", 5, List.of(), "partition 5 is not replicated by n2"))),
+        Map.entry(GetRecords.class, List.of(
+            new GetRecords(5, List.of("bin", "gone"), recordsProbe.ref()))),
+        Map.entry(Records.class, List.of(
+            new Records("n3", 5, List.of(binary, tombstone), null),
+            new Records("n3", 5, List.of(), "partition 5 is not replicated by n3"))));
   }
 
   @Test
@@ -154,6 +203,25 @@ class SerializationRoundTripTest {
     ReadReply reply = new ReadReply("n1", "k", null, null);
     back.replyTo().tell(reply);
     replyProbe.expectMessage(reply);
+  }
+
+  @Test
+  void roundTrip_hintedWriteReplyTo_resolvesToTheSameActor() {
+    HintedWrite back = (HintedWrite) roundTrip(
+        new HintedWrite(1, Record.tombstone("k", VERSION), "n3", ackProbe.ref()));
+    assertEquals(ackProbe.ref(), back.replyTo());
+    back.replyTo().tell(WriteAck.ok("n2", "k"));
+    ackProbe.expectMessage(WriteAck.ok("n2", "k"));
+  }
+
+  @Test
+  void roundTrip_treeHashes_keepLongElementsAsLongs() {
+    // a small hash must not come back as an Integer (equal lists, different element types)
+    TreeHashes back = (TreeHashes) roundTrip(new TreeHashes("n1", 5, List.of(3L), null));
+    assertEquals(Long.class, back.hashes().get(0).getClass());
+    HintEvent.Delivered delivered =
+        (HintEvent.Delivered) roundTrip(new HintEvent.Delivered("n1", List.of(3L)));
+    assertEquals(Long.class, delivered.ids().get(0).getClass());
   }
 
   @Test

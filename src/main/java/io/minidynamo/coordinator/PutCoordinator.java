@@ -85,7 +85,9 @@ public final class PutCoordinator {
     this.plan = plan;
     this.selfId = selfId;
     this.peers = peers;
-    this.quorum = new SloppyQuorum(plan.primaries(), plan.fallbacks(), plan.w());
+    // With hinted handoff off no fallback is ever asked: booking one would keep W "possible".
+    this.quorum = new SloppyQuorum(
+        plan.primaries(), plan.hintedHandoff() ? plan.fallbacks() : List.of(), plan.w());
     this.replyTo = replyTo;
   }
 
@@ -205,7 +207,13 @@ public final class PutCoordinator {
     } else if (!answered && quorum.isImpossible()) {
       answer(new Result.Failed(quorum.acks(), quorum.required()));
     }
-    return quorum.isComplete() ? Behaviors.stopped() : Behaviors.same();
+    return isDone() ? Behaviors.stopped() : Behaviors.same();
+  }
+
+  /** Every primary acked or hinted; with handoff off, no hint will come: every primary answered. */
+  private boolean isDone() {
+    return quorum.isComplete()
+        || (!plan.hintedHandoff() && quorum.pendingPrimaries().isEmpty());
   }
 
   private void answer(Result result) {

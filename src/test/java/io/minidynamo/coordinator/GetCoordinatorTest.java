@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -41,6 +42,8 @@ class GetCoordinatorTest {
   private TestProbe<GetCoordinator.Result> client;
   private Peers peers;
   private HybridClock clock;
+  private AtomicLong nanos;
+  private RepairBudget repairs;
 
   @AfterAll
   static void stop() {
@@ -53,8 +56,12 @@ class GetCoordinatorTest {
     n2 = testKit.createTestProbe();
     n3 = testKit.createTestProbe();
     client = testKit.createTestProbe();
-    peers = new Peers(Map.of("n1", n1.ref(), "n2", n2.ref(), "n3", n3.ref()));
+    Map<String, ActorRef<ReplicaProtocol.Command>> replicas =
+        Map.of("n1", n1.ref(), "n2", n2.ref(), "n3", n3.ref());
+    peers = new Peers(replicas, Map.of()); // a read never hints
     clock = new HybridClock(() -> 0L);
+    nanos = new AtomicLong();
+    repairs = new RepairBudget(100, nanos::get); // time stands still: 100 repairs in all
   }
 
   @Test
@@ -201,9 +208,52 @@ class GetCoordinatorTest {
     n3.expectNoMessage(QUIET);
   }
 
+  @Test
+  void readRepair_budgetExhausted_sendsNoWriteAndCountsTheSkip() {
+    assertTrue(repairs.tryAcquire(100)); // another coordinator took the whole budget
+    ActorRef<?> coordinator = start(2, LONG);
+    reply(n1, "n1", NEW);
+    reply(n2, "n2", OLD);
+    client.expectMessage(new GetCoordinator.Result.Found(NEW));
+    reply(n3, "n3", null);
+    client.expectTerminated(coordinator);
+    n1.expectNoMessage(QUIET);
+    n2.expectNoMessage(QUIET);
+    n3.expectNoMessage(QUIET);
+    assertEquals(2, repairs.skipped());
+    assertEquals(100, repairs.sent());
+  }
+
+  @Test
+  void readRepair_budgetForFewerThanTheStaleReplicas_repairsNone() {
+    assertTrue(repairs.tryAcquire(99)); // one token left, two replicas stale: all or none
+    ActorRef<?> coordinator = start(3, LONG);
+    reply(n1, "n1", NEW);
+    reply(n2, "n2", OLD);
+    reply(n3, "n3", null);
+    client.expectMessage(new GetCoordinator.Result.Found(NEW));
+    client.expectTerminated(coordinator);
+    n2.expectNoMessage(QUIET);
+    n3.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void readRepair_withinTheBudget_takesOneTokenPerStaleReplica() {
+    ActorRef<?> coordinator = start(3, LONG);
+    reply(n1, "n1", NEW);
+    reply(n2, "n2", OLD);
+    reply(n3, "n3", null);
+    client.expectMessage(new GetCoordinator.Result.Found(NEW));
+    assertRepaired(n2, NEW);
+    assertRepaired(n3, NEW);
+    client.expectTerminated(coordinator);
+    assertEquals(2, repairs.sent());
+    assertEquals(0, repairs.skipped());
+  }
+
   private ActorRef<GetCoordinator.Command> start(int r, Duration timeout) {
-    return testKit.spawn(
-        GetCoordinator.create(KEY, PARTITION, TARGETS, r, timeout, peers, clock, client.ref()));
+    return testKit.spawn(GetCoordinator.create(
+        KEY, PARTITION, TARGETS, r, timeout, peers, clock, repairs, client.ref()));
   }
 
   private static void reply(TestProbe<ReplicaProtocol.Command> replica, String node, Record record) {

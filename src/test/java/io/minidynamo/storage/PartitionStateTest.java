@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.minidynamo.antientropy.LeafReconciliation;
+import io.minidynamo.antientropy.MerkleTree;
 import io.minidynamo.versioning.Record;
 import io.minidynamo.versioning.Version;
 import java.nio.charset.StandardCharsets;
@@ -109,6 +111,110 @@ class PartitionStateTest {
   @Test
   void fromSnapshot_emptySnapshot_isEmpty() {
     assertEquals(0, PartitionState.fromSnapshot(new PartitionSnapshot(List.of())).size());
+  }
+
+  @Test
+  void tree_emptyState_hasRootZero() {
+    assertEquals(0, new PartitionState().tree().root());
+    assertEquals(PartitionState.TREE_DEPTH, new PartitionState().tree().depth());
+  }
+
+  @Test
+  void tree_afterAppliesInAnyOrder_equalsTheTreeRebuiltFromTheSnapshot() {
+    Random random = new Random(11);
+    PartitionState reference = new PartitionState();
+    history().forEach(reference::apply);
+    long expectedRoot = PartitionState.fromSnapshot(reference.toSnapshot()).tree().root();
+    for (int round = 0; round < 200; round++) {
+      List<Record> shuffled = new ArrayList<>(history());
+      Collections.shuffle(shuffled, random);
+      PartitionState state = new PartitionState();
+      shuffled.forEach(state::apply);
+      PartitionState rebuilt = PartitionState.fromSnapshot(state.toSnapshot());
+      assertTreesEqual(rebuilt.tree(), state.tree());
+      assertEquals(expectedRoot, state.tree().root(), "order " + shuffled);
+      assertEquals(3, state.tree().entryCount());
+    }
+  }
+
+  @Test
+  void tree_manyKeysOverwrittenAndDeleted_equalsTheTreeOfOnlyTheFinalRecords() {
+    Random random = new Random(3);
+    PartitionState state = new PartitionState();
+    for (int i = 0; i < 2_000; i++) {
+      String key = "key-" + random.nextInt(300);
+      long timestamp = random.nextInt(50);
+      String writer = "n" + random.nextInt(3);
+      state.apply(random.nextInt(5) == 0
+          ? Record.tombstone(key, new Version(timestamp, writer))
+          : put(key, "v" + i, timestamp, writer));
+    }
+    PartitionState onlyFinal = new PartitionState();
+    state.records().forEach(onlyFinal::apply);
+    assertTreesEqual(onlyFinal.tree(), state.tree());
+    assertEquals(state.size(), state.tree().entryCount());
+  }
+
+  @Test
+  void tree_newerVersionOrTombstone_changesTheRoot_olderVersionDoesNot() {
+    PartitionState state = new PartitionState();
+    state.apply(put("k", "v1", 10, "n1"));
+    long afterFirst = state.tree().root();
+    state.apply(put("k", "v0", 5, "n1"));
+    assertEquals(afterFirst, state.tree().root());
+    state.apply(Record.tombstone("k", new Version(11, "n1")));
+    long afterTombstone = state.tree().root();
+    assertTrue(afterTombstone != afterFirst);
+    state.apply(put("k", "v2", 12, "n1"));
+    assertTrue(state.tree().root() != afterTombstone);
+    assertEquals(1, state.tree().entryCount());
+  }
+
+  @Test
+  void tree_sameKeysDifferentVersions_differ() {
+    PartitionState a = new PartitionState();
+    PartitionState b = new PartitionState();
+    a.apply(put("k", "v", 10, "n1"));
+    b.apply(put("k", "v", 10, "n2")); // same timestamp, other writer
+    assertTrue(a.tree().root() != b.tree().root());
+  }
+
+  @Test
+  void entriesInLeaves_givesExactlyTheKeysOfThoseLeavesWithVersionAndTombstone() {
+    PartitionState state = new PartitionState();
+    history().forEach(state::apply);
+    for (int i = 0; i < 50; i++) {
+      state.apply(put("extra-" + i, "x", 1, "n1"));
+    }
+    MerkleTree tree = state.tree();
+    Set<Integer> leaves = Set.of(tree.leafOf("a"), tree.leafOf("b"));
+    List<LeafReconciliation.Entry> entries = state.entriesInLeaves(leaves);
+    Set<String> expectedKeys = new HashSet<>();
+    for (Record record : state.records()) {
+      if (leaves.contains(tree.leafOf(record.key()))) {
+        expectedKeys.add(record.key());
+      }
+    }
+    Set<String> keys = new HashSet<>();
+    entries.forEach(entry -> keys.add(entry.key()));
+    assertEquals(expectedKeys, keys);
+    assertEquals(expectedKeys.size(), entries.size());
+    assertTrue(entries.contains(new LeafReconciliation.Entry("a", 30, "n1", true)));
+    assertTrue(entries.contains(new LeafReconciliation.Entry("b", 10, "n3", false)));
+    assertEquals(List.of(), state.entriesInLeaves(Set.of()));
+  }
+
+  private static void assertTreesEqual(MerkleTree expected, MerkleTree actual) {
+    assertEquals(expected.depth(), actual.depth());
+    for (int level = 0; level <= expected.depth(); level++) {
+      for (int index = 0; index < 1 << level; index++) {
+        if (expected.hash(level, index) != actual.hash(level, index)) {
+          assertEquals(expected.hash(level, index), actual.hash(level, index),
+              "level " + level + " index " + index);
+        }
+      }
+    }
+    assertEquals(expected.entryCount(), actual.entryCount());
   }
 
   private static void permute(

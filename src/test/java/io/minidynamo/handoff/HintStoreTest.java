@@ -1,0 +1,309 @@
+package io.minidynamo.handoff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.minidynamo.cluster.Peers;
+import io.minidynamo.handoff.HintProtocol.GetStats;
+import io.minidynamo.handoff.HintProtocol.HintedWrite;
+import io.minidynamo.handoff.HintProtocol.Nudge;
+import io.minidynamo.handoff.HintProtocol.Stats;
+import io.minidynamo.replica.ReplicaProtocol;
+import io.minidynamo.replica.ReplicaProtocol.Write;
+import io.minidynamo.replica.ReplicaProtocol.WriteAck;
+import io.minidynamo.replica.WriteBatcher;
+import io.minidynamo.versioning.Record;
+import io.minidynamo.versioning.Version;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The durable hint store on Pekko's in-memory journal (events through jackson-cbor) with a probe
+ * standing in for the target's replica. Delivery is driven by {@link Nudge}: the periodic tick is
+ * set far beyond a test's length, except where the tick itself is tested.
+ *
+ * <p>The journal lives as long as the test system and the persistence id is
+ * {@code hints-<nodeId>}: each test uses a node id of its own.
+ */
+class HintStoreTest {
+  private static final String TARGET = "n2";
+  private static final int PARTITION = 12;
+  private static final Duration NEVER = Duration.ofHours(1);
+  private static final Duration QUIET = Duration.ofMillis(200);
+
+  @TempDir static Path snapshots;
+
+  private static ActorTestKit testKit;
+  private static int nodes;
+
+  private TestProbe<ReplicaProtocol.Command> target;
+  private Peers peers;
+  private String nodeId;
+
+  @BeforeAll
+  static void start() {
+    Config config = ConfigFactory.parseString("""
+            pekko.actor.provider = local
+            pekko.actor.serialization-bindings {
+              "io.minidynamo.CborSerializable" = jackson-cbor
+            }
+            pekko.persistence.journal.plugin = "pekko.persistence.journal.inmem"
+            pekko.persistence.journal.inmem.test-serialization = on
+            pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
+            """)
+        .withValue("pekko.persistence.snapshot-store.local.dir",
+            ConfigValueFactory.fromAnyRef(snapshots.toString()))
+        .withFallback(ConfigFactory.defaultReference());
+    testKit = ActorTestKit.create("hints", config);
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void probes() {
+    target = testKit.createTestProbe();
+    peers = new Peers(Map.of(TARGET, target.ref()), Map.of());
+    nodeId = "h" + ++nodes;
+  }
+
+  @Test
+  void hintedWrite_isAcknowledgedOnceDurableAndCounted() {
+    ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 10, NEVER));
+    assertEquals(WriteAck.ok(nodeId, "a"), hint(store, put("a", 1)));
+    assertEquals(WriteAck.ok(nodeId, "b"), hint(store, put("b", 2)));
+    Stats stats = stats(store);
+    assertEquals(2, stats.count());
+    assertEquals(Map.of(TARGET, 2), stats.targets());
+    assertEquals(0, stats.delivered());
+    target.expectNoMessage(QUIET); // no delivery without a nudge or a tick
+  }
+
+  @Test
+  void nudge_sendsTheHintsAsWritesToTheTargetsReplica_andAcksDrainThem() {
+    ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 10, NEVER));
+    Record a = put("a", 1);
+    Record b = put("b", 2);
+    hint(store, a);
+    hint(store, b);
+    store.tell(new Nudge(TARGET));
+    Write first = target.expectMessageClass(Write.class);
+    Write second = target.expectMessageClass(Write.class);
+    assertEquals(List.of(a, b), List.of(first.record(), second.record())); // oldest first
+    assertEquals(PARTITION, first.partition());
+    first.replyTo().tell(WriteAck.ok(TARGET, "a"));
+    second.replyTo().tell(WriteAck.ok(TARGET, "b"));
+    awaitStats(store, stats -> {
+      assertEquals(0, stats.count());
+      assertEquals(Map.of(), stats.targets());
+      assertEquals(2, stats.delivered());
+    });
+    store.tell(new Nudge(TARGET));
+    target.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void nudge_batchInFlight_sendsNothingMore() {
+    ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 10, NEVER));
+    hint(store, put("a", 1));
+    store.tell(new Nudge(TARGET));
+    target.expectMessageClass(Write.class);
+    store.tell(new Nudge(TARGET));
+    target.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void nudge_moreHintsThanABatch_sendsTheOldestBatchFirst() {
+    ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 2, NEVER));
+    for (int i = 1; i <= 3; i++) {
+      hint(store, put("k" + i, i));
+    }
+    store.tell(new Nudge(TARGET));
+    List<Write> batch = List.of(
+        target.expectMessageClass(Write.class), target.expectMessageClass(Write.class));
+    target.expectNoMessage(QUIET);
+    assertEquals(List.of("k1", "k2"), batch.stream().map(w -> w.record().key()).toList());
+    batch.forEach(write -> write.replyTo().tell(WriteAck.ok(TARGET, write.record().key())));
+    awaitStats(store, stats -> assertEquals(1, stats.count()));
+    store.tell(new Nudge(TARGET));
+    assertEquals("k3", target.expectMessageClass(Write.class).record().key());
+  }
+
+  @Test
+  void nudge_severalHintsForOneKey_sendsOnlyTheNewest_andItsAckSettlesAll() {
+    ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 10, NEVER));
+    Record newest = put("k", 3);
+    hint(store, put("k", 1));
+    hint(store, newest);
+    hint(store, put("k", 2));
+    store.tell(new Nudge(TARGET));
+    Write write = target.expectMessageClass(Write.class);
+    assertEquals(newest, write.record());
+    target.expectNoMessage(QUIET);
+    write.replyTo().tell(WriteAck.ok(TARGET, "k"));
+    awaitStats(store, stats -> {
+      assertEquals(0, stats.count());
+      assertEquals(3, stats.delivered());
+    });
+  }
+
+  @Test
+  void deliveryTimeout_unacked_countsAFailedAttemptAndThenProbesWithOneHint() {
+    ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 10, Duration.ofMillis(300)));
+    for (int i = 1; i <= 3; i++) {
+      hint(store, put("k" + i, i));
+    }
+    store.tell(new Nudge(TARGET));
+    target.receiveSeveralMessages(3); // and never answered
+    awaitStats(store, stats -> {
+      assertEquals(1, stats.failedAttempts());
+      assertEquals(List.of(), stats.delivering());
+    });
+    assertEquals(3, stats(store).count(), "nothing is dropped without an ack");
+
+    store.tell(new Nudge(TARGET));
+    Write probe = target.expectMessageClass(Write.class);
+    assertEquals("k1", probe.record().key());
+    target.expectNoMessage(QUIET); // one hint only while the target is failing
+    probe.replyTo().tell(WriteAck.ok(TARGET, "k1"));
+    awaitStats(store, stats -> assertEquals(2, stats.count()));
+
+    store.tell(new Nudge(TARGET)); // it answered: full batches again
+    assertEquals(List.of("k2", "k3"), target.receiveSeveralMessages(2).stream()
+        .map(message -> ((Write) message).record().key()).toList());
+  }
+
+  @Test
+  void deliveryAck_refused_keepsTheHint() {
+    ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 10, NEVER));
+    hint(store, put("a", 1));
+    store.tell(new Nudge(TARGET));
+    target.expectMessageClass(Write.class).replyTo()
+        .tell(new WriteAck(TARGET, "a", "overloaded: 10000 writes queued"));
+    store.tell(new Nudge(TARGET)); // the refused batch is over: the hint goes again
+    assertEquals("a", target.expectMessageClass(Write.class).record().key());
+    Stats stats = stats(store);
+    assertEquals(1, stats.count());
+    assertEquals(0, stats.delivered());
+  }
+
+  @Test
+  void tick_deliversWithoutANudge() {
+    ActorRef<ReplicaProtocol.Command> store = store(settings(Duration.ofMillis(100), 10, NEVER));
+    hint(store, put("a", 1));
+    Write write = target.expectMessageClass(Write.class);
+    write.replyTo().tell(WriteAck.ok(TARGET, "a"));
+    awaitStats(store, stats -> assertEquals(0, stats.count()));
+  }
+
+  @Test
+  void restart_pendingHintsSurviveAndAreDelivered() {
+    HintStore.Settings settings = settings(NEVER, 10, NEVER);
+    ActorRef<ReplicaProtocol.Command> first = store(settings);
+    Record a = put("a", 1);
+    Record b = put("b", 2);
+    hint(first, a);
+    hint(first, b);
+    hint(first, put("c", 3));
+    first.tell(new Nudge(TARGET));
+    // c is acknowledged, a and b refused: the batch settles with only c delivered
+    for (Object message : target.receiveSeveralMessages(3)) {
+      Write write = (Write) message;
+      String key = write.record().key();
+      write.replyTo().tell(key.equals("c")
+          ? WriteAck.ok(TARGET, key)
+          : new WriteAck(TARGET, key, "journal write failed"));
+    }
+    awaitStats(first, stats -> assertEquals(1, stats.delivered()));
+    testKit.stop(first);
+
+    ActorRef<ReplicaProtocol.Command> second = store(settings); // same persistence id
+    Stats stats = stats(second);
+    assertEquals(2, stats.count());
+    assertEquals(1, stats.delivered());
+    second.tell(new Nudge(TARGET));
+    List<Record> records = target.receiveSeveralMessages(2).stream()
+        .map(message -> ((Write) message).record())
+        .toList();
+    assertEquals(List.of(a, b), records);
+    // ids continue after the recovered ones: a new hint does not replace an old one
+    hint(second, put("d", 4));
+    assertEquals(3, stats(second).count());
+  }
+
+  @Test
+  void restart_afterSnapshots_keepsTheHints() throws IOException {
+    HintStore.Settings settings = new HintStore.Settings(
+        NEVER, 10, NEVER, new WriteBatcher.Limits(1, 1_000, Duration.ofSeconds(5)), 2);
+    ActorRef<ReplicaProtocol.Command> first = store(settings);
+    for (int i = 1; i <= 7; i++) {
+      hint(first, put("k" + i, i));
+    }
+    testKit.createTestProbe().awaitAssert(() -> {
+      assertTrue(snapshotFiles("hints-" + nodeId) > 0, "no snapshot written yet");
+      return null;
+    });
+    testKit.stop(first);
+    ActorRef<ReplicaProtocol.Command> second = store(settings);
+    assertEquals(Map.of(TARGET, 7), stats(second).targets());
+  }
+
+  private static long snapshotFiles(String persistenceId) throws IOException {
+    try (Stream<Path> files = Files.list(snapshots)) {
+      return files.filter(file -> file.getFileName().toString().contains(persistenceId)).count();
+    }
+  }
+
+  private ActorRef<ReplicaProtocol.Command> store(HintStore.Settings settings) {
+    return testKit.spawn(HintStore.create(nodeId, peers, settings));
+  }
+
+  private static HintStore.Settings settings(Duration interval, int batch, Duration timeout) {
+    return new HintStore.Settings(
+        interval, batch, timeout, new WriteBatcher.Limits(64, 1_000, Duration.ofSeconds(5)), 1_000);
+  }
+
+  private static WriteAck hint(ActorRef<ReplicaProtocol.Command> store, Record record) {
+    TestProbe<WriteAck> probe = testKit.createTestProbe();
+    store.tell(new HintedWrite(PARTITION, record, TARGET, probe.ref()));
+    return probe.receiveMessage();
+  }
+
+  private static Stats stats(ActorRef<ReplicaProtocol.Command> store) {
+    TestProbe<Stats> probe = testKit.createTestProbe();
+    store.tell(new GetStats(probe.ref()));
+    return probe.receiveMessage();
+  }
+
+  private static void awaitStats(
+      ActorRef<ReplicaProtocol.Command> store, java.util.function.Consumer<Stats> check) {
+    testKit.createTestProbe().awaitAssert(() -> {
+      check.accept(stats(store));
+      return null;
+    });
+  }
+
+  private static Record put(String key, long timestamp) {
+    return Record.put(key, (key + timestamp).getBytes(StandardCharsets.UTF_8),
+        new Version(timestamp, "n1"));
+  }
+}

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.minidynamo.cluster.MembershipBootstrap;
 import io.minidynamo.antientropy.LeafReconciliation;
 import io.minidynamo.handoff.Hint;
 import io.minidynamo.handoff.HintEvent;
@@ -65,6 +66,7 @@ class SerializationRoundTripTest {
   private static TestProbe<TreeHashes> hashesProbe;
   private static TestProbe<LeafEntries> entriesProbe;
   private static TestProbe<Records> recordsProbe;
+  private static TestProbe<MembershipBootstrap.ProbeReply> membershipProbe;
 
   private static final Version VERSION = new Version(1_700_000_000_123_456L, "n2");
   private static final byte[] NON_UTF8 = {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0x80, (byte) 0xc3};
@@ -85,6 +87,7 @@ class SerializationRoundTripTest {
     hashesProbe = testKit.createTestProbe(TreeHashes.class);
     entriesProbe = testKit.createTestProbe(LeafEntries.class);
     recordsProbe = testKit.createTestProbe(Records.class);
+    membershipProbe = testKit.createTestProbe(MembershipBootstrap.ProbeReply.class);
   }
 
   @AfterAll
@@ -147,7 +150,12 @@ class SerializationRoundTripTest {
             new GetRecords(5, List.of("bin", "gone"), recordsProbe.ref()))),
         Map.entry(Records.class, List.of(
             new Records("n3", 5, List.of(binary, tombstone), null),
-            new Records("n3", 5, List.of(), "partition 5 is not replicated by n3"))));
+            new Records("n3", 5, List.of(), "partition 5 is not replicated by n3"))),
+        Map.entry(MembershipBootstrap.Probe.class, List.of(
+            new MembershipBootstrap.Probe(membershipProbe.ref()))),
+        Map.entry(MembershipBootstrap.ProbeReply.class, List.of(
+            new MembershipBootstrap.ProbeReply("n2", true),
+            new MembershipBootstrap.ProbeReply("n3", false))));
   }
 
   @Test

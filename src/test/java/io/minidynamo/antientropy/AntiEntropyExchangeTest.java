@@ -1,14 +1,13 @@
 package io.minidynamo.antientropy;
 
+import io.minidynamo.InMemoryPersistence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
 import io.minidynamo.config.NodeSettings;
 import io.minidynamo.replica.ReplicaProtocol;
 import io.minidynamo.replica.ReplicaProtocol.GetTree;
@@ -52,29 +51,14 @@ class AntiEntropyExchangeTest {
 
   @BeforeAll
   static void start() {
-    kitA = ActorTestKit.create("ae-a", config(snapshots.resolve("a")));
-    kitB = ActorTestKit.create("ae-b", config(snapshots.resolve("b")));
+    kitA = ActorTestKit.create("ae-a", InMemoryPersistence.config(snapshots.resolve("a")));
+    kitB = ActorTestKit.create("ae-b", InMemoryPersistence.config(snapshots.resolve("b")));
   }
 
   @AfterAll
   static void stop() {
     kitA.shutdownTestKit();
     kitB.shutdownTestKit();
-  }
-
-  private static Config config(Path snapshotDir) {
-    return ConfigFactory.parseString("""
-            pekko.actor.provider = local
-            pekko.actor.serialization-bindings {
-              "io.minidynamo.CborSerializable" = jackson-cbor
-            }
-            pekko.persistence.journal.plugin = "pekko.persistence.journal.inmem"
-            pekko.persistence.journal.inmem.test-serialization = on
-            pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
-            """)
-        .withValue("pekko.persistence.snapshot-store.local.dir",
-            ConfigValueFactory.fromAnyRef(snapshotDir.toString()))
-        .withFallback(ConfigFactory.defaultReference());
   }
 
   @Test

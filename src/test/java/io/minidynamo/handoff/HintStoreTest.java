@@ -1,11 +1,10 @@
 package io.minidynamo.handoff;
 
+import io.minidynamo.InMemoryPersistence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
 import io.minidynamo.cluster.Peers;
 import io.minidynamo.handoff.HintProtocol.GetStats;
 import io.minidynamo.handoff.HintProtocol.HintedWrite;
@@ -59,18 +58,7 @@ class HintStoreTest {
 
   @BeforeAll
   static void start() {
-    Config config = ConfigFactory.parseString("""
-            pekko.actor.provider = local
-            pekko.actor.serialization-bindings {
-              "io.minidynamo.CborSerializable" = jackson-cbor
-            }
-            pekko.persistence.journal.plugin = "pekko.persistence.journal.inmem"
-            pekko.persistence.journal.inmem.test-serialization = on
-            pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
-            """)
-        .withValue("pekko.persistence.snapshot-store.local.dir",
-            ConfigValueFactory.fromAnyRef(snapshots.toString()))
-        .withFallback(ConfigFactory.defaultReference());
+    Config config = InMemoryPersistence.config(snapshots);
     testKit = ActorTestKit.create("hints", config);
   }
 

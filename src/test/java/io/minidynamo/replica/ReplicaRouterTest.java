@@ -1,5 +1,6 @@
 package io.minidynamo.replica;
 
+import io.minidynamo.InMemoryPersistence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
 import io.minidynamo.antientropy.LeafReconciliation;
 import io.minidynamo.antientropy.MerkleTree;
 import io.minidynamo.config.NodeSettings;
@@ -67,18 +67,7 @@ class ReplicaRouterTest {
 
   @BeforeAll
   static void start() {
-    Config config = ConfigFactory.parseString("""
-            pekko.actor.provider = local
-            pekko.actor.serialization-bindings {
-              "io.minidynamo.CborSerializable" = jackson-cbor
-            }
-            pekko.persistence.journal.plugin = "pekko.persistence.journal.inmem"
-            pekko.persistence.journal.inmem.test-serialization = on
-            pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
-            """)
-        .withValue("pekko.persistence.snapshot-store.local.dir",
-            ConfigValueFactory.fromAnyRef(snapshots.toString()))
-        .withFallback(ConfigFactory.defaultReference());
+    Config config = InMemoryPersistence.config(snapshots);
     testKit = ActorTestKit.create("replica", config);
   }
 

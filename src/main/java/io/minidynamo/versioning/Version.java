@@ -1,6 +1,8 @@
 package io.minidynamo.versioning;
 
 import io.minidynamo.CborSerializable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The version of a record: a hybrid-logical-clock timestamp (microseconds since the epoch, see
@@ -12,10 +14,14 @@ import io.minidynamo.CborSerializable;
  */
 public record Version(long timestamp, String writer) implements CborSerializable {
 
+  /** Writer ids are a handful of node ids: one instance each instead of one per stored record. */
+  private static final ConcurrentMap<String, String> WRITERS = new ConcurrentHashMap<>();
+
   public Version {
     if (writer == null) {
       throw new IllegalArgumentException("writer must not be null");
     }
+    writer = WRITERS.size() < 10_000 ? WRITERS.computeIfAbsent(writer, w -> w) : writer;
   }
 
   /** Whether this version happened before, after, or is the same as {@code other}. */

@@ -1,5 +1,7 @@
 package io.minidynamo.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -31,6 +33,9 @@ final class LocalCluster implements AutoCloseable {
   private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  /** JVM options every node is launched with (e.g. {@code -Dmini-dynamo.hints.enabled=off}). */
+  private final List<String> jvmOptions = new ArrayList<>();
+  static final ObjectMapper JSON = new ObjectMapper();
 
   private LocalCluster(Path dir, Path jar) {
     this.dir = dir;
@@ -66,6 +71,25 @@ final class LocalCluster implements AutoCloseable {
     return cluster;
   }
 
+  /**
+   * Like {@link #start(Path, int, int, int, int)}, every node (and every later restart of one)
+   * launched with {@code jvmOptions}, e.g. {@code -Dmini-dynamo.anti-entropy.enabled=off}.
+   */
+  static LocalCluster start(Path dir, int nodes, int n, int r, int w, String... jvmOptions)
+      throws IOException {
+    LocalCluster cluster = create(dir, nodes, n, r, w);
+    cluster.jvmOptions(jvmOptions);
+    cluster.startAll();
+    return cluster;
+  }
+
+  /** Sets the JVM options every later launch of every node gets (before its own extra options). */
+  LocalCluster jvmOptions(String... options) {
+    jvmOptions.clear();
+    jvmOptions.addAll(List.of(options));
+    return this;
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
@@ -88,9 +112,10 @@ final class LocalCluster implements AutoCloseable {
     return dir.resolve(id + ".log");
   }
 
-  void startAll() throws IOException {
+  /** Launches every node (with the cluster's JVM options plus {@code extraJvmOptions}), then awaits all healthy. */
+  void startAll(String... extraJvmOptions) throws IOException {
     for (String id : ids()) {
-      launch(id);
+      launch(id, extraJvmOptions);
     }
     for (String id : ids()) {
       awaitHealthy(id);
@@ -101,6 +126,7 @@ final class LocalCluster implements AutoCloseable {
   Process launch(String id, String... extraJvmOptions) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.addAll(jvmOptions);
     command.addAll(List.of(extraJvmOptions));
     command.addAll(List.of("-jar", jar.toString(),
         "--id", id, "--config", configFile().toString(), "--data-dir", dataDir(id).toString()));
@@ -112,9 +138,20 @@ final class LocalCluster implements AutoCloseable {
     return process;
   }
 
-  void start(String id) throws IOException {
-    launch(id);
+  void start(String id, String... extraJvmOptions) throws IOException {
+    launch(id, extraJvmOptions);
     awaitHealthy(id);
+  }
+
+  /** SIGKILL every live node at once (all signals sent before waiting for any), and wait until all are gone. */
+  void killAll() throws InterruptedException {
+    List<Process> live = processes.values().stream().filter(Process::isAlive).toList();
+    live.forEach(Process::destroyForcibly);
+    for (Process process : live) {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("pid " + process.pid() + " survived SIGKILL");
+      }
+    }
   }
 
   /** SIGKILL, and wait until the process is gone. */
@@ -214,6 +251,62 @@ final class LocalCluster implements AutoCloseable {
     return send(HttpRequest.newBuilder(uri(id, path)).timeout(Duration.ofSeconds(10))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  /** GET {@code path} on node {@code id}, expecting 200, parsed as JSON. */
+  JsonNode getJson(String id, String pathAndQuery) throws IOException {
+    HttpResponse<byte[]> response = get(id, pathAndQuery);
+    if (response.statusCode() != 200) {
+      throw new IOException(id + " " + pathAndQuery + " answered " + response.statusCode() + ": "
+          + new String(response.body(), StandardCharsets.UTF_8));
+    }
+    return JSON.readTree(response.body());
+  }
+
+  /** This node's own replica of {@code key} via {@code POST /internal/get}: {@code {"found", "record"}}. */
+  JsonNode internalGet(String id, String key) throws IOException {
+    String body = JSON.createObjectNode().put("key", key).toString();
+    HttpResponse<byte[]> response = post(id, "/internal/get", body);
+    if (response.statusCode() != 200) {
+      throw new IOException(id + " /internal/get " + key + " answered " + response.statusCode() + ": "
+          + new String(response.body(), StandardCharsets.UTF_8));
+    }
+    return JSON.readTree(response.body());
+  }
+
+  /** The value of a found, live record from {@link #internalGet}, decoded; null if absent or deleted. */
+  static String liveValue(JsonNode internalGet) {
+    if (!internalGet.path("found").asBoolean(false) || internalGet.path("record").path("deleted").asBoolean()) {
+      return null;
+    }
+    return new String(java.util.Base64.getDecoder().decode(internalGet.path("record").path("value").asText()),
+        StandardCharsets.UTF_8);
+  }
+
+  /** The last lines of every node's log, headed by the node id: for failure messages. */
+  String logTails() {
+    StringBuilder tails = new StringBuilder();
+    for (String id : ids()) {
+      tails.append("\n--- ").append(id).append(" log tail ---\n").append(logTail(id));
+    }
+    return tails.toString();
+  }
+
+  /** A condition that may fail with an I/O error (a node not up yet, a refused connection). */
+  @FunctionalInterface
+  interface IoCondition {
+    boolean holds() throws IOException;
+  }
+
+  /** {@code condition} for {@link #await}, an I/O error counting as "not yet". */
+  static BooleanSupplier io(IoCondition condition) {
+    return () -> {
+      try {
+        return condition.holds();
+      } catch (IOException e) {
+        return false;
+      }
+    };
   }
 
   /** Polls {@code condition} until it holds or the deadline passes (then fails with the message). */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.minidynamo.cluster.MembershipBootstrap;
+import io.minidynamo.handoff.HintProtocol;
 import io.minidynamo.antientropy.LeafReconciliation;
 import io.minidynamo.handoff.Hint;
 import io.minidynamo.handoff.HintEvent;
@@ -151,6 +152,8 @@ class SerializationRoundTripTest {
         Map.entry(Records.class, List.of(
             new Records("n3", 5, List.of(binary, tombstone), null),
             new Records("n3", 5, List.of(), "partition 5 is not replicated by n3"))),
+        Map.entry(HintProtocol.ReadHinted.class, List.of(
+            new HintProtocol.ReadHinted(7, "ключ", replyProbe.ref()))),
         Map.entry(MembershipBootstrap.Probe.class, List.of(
             new MembershipBootstrap.Probe(membershipProbe.ref()))),
         Map.entry(MembershipBootstrap.ProbeReply.class, List.of(

@@ -78,8 +78,10 @@ public final class Coordinators {
         new Coordinators(context, nodeId, ring, peers, clock, reachability, settings).ready());
   }
 
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
+  /** How long a primary may stay silent before a fallback stands in: capped at half the deadline. */
+  private Duration replicaTimeout(Duration requestTimeout) {
+    Duration half = requestTimeout.dividedBy(2);
+    return settings.replicaTimeout().compareTo(half) <= 0 ? settings.replicaTimeout() : half;
   }
 
   private Behavior<Command> ready() {
@@ -95,10 +97,9 @@ public final class Coordinators {
         ? Record.tombstone(write.key(), version)
         : Record.put(write.key(), write.value(), version);
     int partition = ring.partitionOf(write.key());
-    Duration replicaTimeout = min(settings.replicaTimeout(), write.timeout().dividedBy(2));
     PutCoordinator.Plan plan = new PutCoordinator.Plan(
         record, partition, ring.primaries(partition), ring.fallbacks(partition), write.w(),
-        write.timeout(), replicaTimeout, settings.hintedHandoff());
+        write.timeout(), replicaTimeout(write.timeout()), settings.hintedHandoff());
     context.spawnAnonymous(
         PutCoordinator.create(plan, nodeId, peers, reachability, write.replyTo()));
     return Behaviors.same();
@@ -106,9 +107,11 @@ public final class Coordinators {
 
   private Behavior<Command> onRead(ClientRead read) {
     int partition = ring.partitionOf(read.key());
+    GetCoordinator.Plan plan = new GetCoordinator.Plan(
+        read.key(), partition, ring.primaries(partition), ring.fallbacks(partition), read.r(),
+        read.timeout(), replicaTimeout(read.timeout()));
     context.spawnAnonymous(GetCoordinator.create(
-        read.key(), partition, ring.primaries(partition), read.r(), read.timeout(), peers, clock,
-        settings.repairs(), read.replyTo()));
+        plan, peers, reachability, clock, settings.repairs(), read.replyTo()));
     return Behaviors.same();
   }
 }

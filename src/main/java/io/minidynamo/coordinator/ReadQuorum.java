@@ -23,6 +23,8 @@ public final class ReadQuorum {
   /** Node to its answer; an empty Optional: the node has no record for the key. */
   private final Map<String, Optional<Record>> replies = new LinkedHashMap<>();
   private final Set<String> failed = new LinkedHashSet<>();
+  /** Fallback nodes asked in place of failed primaries: their answers count, they are not repaired. */
+  private final Set<String> fallbacks = new LinkedHashSet<>();
   private Record newest;
 
   public ReadQuorum(List<String> targets, int required) {
@@ -41,6 +43,17 @@ public final class ReadQuorum {
     }
     replies.put(node, Optional.ofNullable(record));
     newest = Record.newer(newest, record);
+  }
+
+  /** A fallback node is asked in place of a failed primary; its answer counts toward R. */
+  public void addFallback(String node) {
+    targets.add(node);
+    fallbacks.add(node);
+  }
+
+  /** Whether {@code node} has answered or failed. */
+  public boolean hasSettled(String node) {
+    return replies.containsKey(node) || failed.contains(node);
   }
 
   public void fail(String node) {
@@ -75,14 +88,14 @@ public final class ReadQuorum {
     return Optional.ofNullable(newest);
   }
 
-  /** The nodes that answered with an older record or none, while a newer one exists. */
+  /** The replicas (not fallbacks) that answered with an older record or none, while a newer one exists. */
   public List<String> staleNodes() {
     List<String> stale = new ArrayList<>();
     if (newest == null) {
       return stale;
     }
     replies.forEach((node, record) -> {
-      if (record.isEmpty() || newest.supersedes(record.get())) {
+      if (!fallbacks.contains(node) && (record.isEmpty() || newest.supersedes(record.get()))) {
         stale.add(node);
       }
     });

@@ -5,9 +5,11 @@ import io.minidynamo.cluster.Peers;
 import io.minidynamo.handoff.HintProtocol.GetStats;
 import io.minidynamo.handoff.HintProtocol.HintedWrite;
 import io.minidynamo.handoff.HintProtocol.Nudge;
+import io.minidynamo.handoff.HintProtocol.ReadHinted;
 import io.minidynamo.handoff.HintProtocol.Stats;
 import io.minidynamo.metrics.NodeMetrics;
 import io.minidynamo.replica.ReplicaProtocol;
+import io.minidynamo.replica.ReplicaProtocol.ReadReply;
 import io.minidynamo.replica.ReplicaProtocol.Write;
 import io.minidynamo.replica.ReplicaProtocol.WriteAck;
 import io.minidynamo.replica.WriteBatcher.Append;
@@ -133,6 +135,7 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
         .onCommand(DeliveryAck.class, this::onDeliveryAck)
         .onCommand(DeliveryTimeout.class, this::onDeliveryTimeout)
         .onCommand(GetStats.class, this::onGetStats)
+        .onCommand(ReadHinted.class, this::onReadHinted)
         .build();
   }
 
@@ -241,6 +244,11 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
         context.getLog().info("hint delivery to {} finished", target);
       }
     });
+  }
+
+  private Effect<HintEvent, HintState> onReadHinted(HintState state, ReadHinted read) {
+    read.replyTo().tell(new ReadReply(nodeId, read.key(), state.newest(read.partition(), read.key()), null));
+    return Effect().none();
   }
 
   private Effect<HintEvent, HintState> onGetStats(HintState state, GetStats get) {

@@ -2,6 +2,7 @@ package io.minidynamo.handoff;
 
 import io.minidynamo.CborSerializable;
 import io.minidynamo.replica.ReplicaProtocol;
+import io.minidynamo.replica.ReplicaProtocol.ReadReply;
 import io.minidynamo.replica.ReplicaProtocol.WriteAck;
 import io.minidynamo.versioning.Record;
 import java.util.List;
@@ -17,6 +18,13 @@ public final class HintProtocol {
    * node answers again; answered once the hint is durable.
    */
   public record HintedWrite(int partition, Record record, String intendedFor, ActorRef<WriteAck> replyTo)
+      implements ReplicaProtocol.Command, CborSerializable {}
+
+  /**
+   * A read standing in for a failed primary: answered with the newest record this node holds as a
+   * hint for the key (any target), or none.
+   */
+  public record ReadHinted(int partition, String key, ActorRef<ReadReply> replyTo)
       implements ReplicaProtocol.Command, CborSerializable {}
 
   /** A peer may be back (a cluster reachability event): try delivering to it now. */

@@ -1,6 +1,7 @@
 package io.minidynamo.handoff;
 
 import io.minidynamo.CborSerializable;
+import io.minidynamo.versioning.Record;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -78,6 +79,19 @@ public final class HintState {
       }
     }
     return result;
+  }
+
+  /** The newest record held for a key of a partition, for any target, or null. */
+  public Record newest(int partition, String key) {
+    Record newest = null;
+    for (TreeMap<Long, Hint> hints : byTarget.values()) {
+      for (Hint hint : hints.values()) {
+        if (hint.partition() == partition && hint.record().key().equals(key)) {
+          newest = Record.newer(newest, hint.record());
+        }
+      }
+    }
+    return newest;
   }
 
   public Set<String> targets() {

@@ -239,7 +239,13 @@ public final class HttpApi extends AllDirectives {
     return complete(HttpResponse.create().withEntity(PROMETHEUS_TEXT, metrics.scrape()));
   }
 
+  /** 200 once every replica partition has recovered from disk; 503 "recovering" before. */
   private Route health() {
+    RecoveryStats.Snapshot progress = recovery.snapshot();
+    if (progress.partitionsRecovered() < progress.partitions()) {
+      return complete(Json.response(503, Json.object("node", nodeId, "status", "recovering",
+          "partitions_recovered", progress.partitionsRecovered(), "partitions", progress.partitions())));
+    }
     return complete(Json.response(200, Json.object("node", nodeId, "status", "ok")));
   }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.minidynamo.cluster.Peers;
+import io.minidynamo.cluster.Reachability;
+import io.minidynamo.handoff.HintProtocol;
 import io.minidynamo.replica.ReplicaProtocol;
 import io.minidynamo.replica.ReplicaProtocol.Read;
 import io.minidynamo.replica.ReplicaProtocol.ReadReply;
@@ -252,8 +254,46 @@ class GetCoordinatorTest {
   }
 
   private ActorRef<GetCoordinator.Command> start(int r, Duration timeout) {
-    return testKit.spawn(GetCoordinator.create(
-        KEY, PARTITION, TARGETS, r, timeout, peers, clock, repairs, client.ref()));
+    GetCoordinator.Plan plan =
+        new GetCoordinator.Plan(KEY, PARTITION, TARGETS, List.of(), r, timeout, timeout);
+    return testKit.spawn(
+        GetCoordinator.create(plan, peers, new Reachability(), clock, repairs, client.ref()));
+  }
+
+  @Test
+  void primarySilent_fallbackHintStoreIsAsked_andItsRecordCountsTowardR() {
+    TestProbe<ReplicaProtocol.Command> n4Hints = testKit.createTestProbe();
+    Peers withFallback = new Peers(
+        Map.of("n1", n1.ref(), "n2", n2.ref(), "n3", n3.ref()), Map.of("n4", n4Hints.ref()));
+    GetCoordinator.Plan plan = new GetCoordinator.Plan(
+        KEY, PARTITION, TARGETS, List.of("n4"), 3, LONG, Duration.ofMillis(200));
+    testKit.spawn(GetCoordinator.create(
+        plan, withFallback, new Reachability(), clock, repairs, client.ref()));
+    reply(n1, "n1", OLD);
+    reply(n2, "n2", OLD);
+    n3.expectMessageClass(Read.class); // n3 stays silent
+    HintProtocol.ReadHinted read = n4Hints.expectMessageClass(HintProtocol.ReadHinted.class);
+    assertEquals(KEY, read.key());
+    read.replyTo().tell(new ReadReply("n4", KEY, NEW, null));
+    client.expectMessage(new GetCoordinator.Result.Found(NEW));
+    // the stale primaries are repaired; the fallback is not written to as a replica
+    assertRepaired(n1, NEW);
+    assertRepaired(n2, NEW);
+    n4Hints.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void unreachablePrimary_isNotAsked_fallbackIsAskedAtOnce() {
+    TestProbe<ReplicaProtocol.Command> n4Hints = testKit.createTestProbe();
+    Peers withFallback = new Peers(
+        Map.of("n1", n1.ref(), "n2", n2.ref(), "n3", n3.ref()), Map.of("n4", n4Hints.ref()));
+    Reachability reachability = new Reachability();
+    reachability.markUnreachable("n2");
+    GetCoordinator.Plan plan = new GetCoordinator.Plan(
+        KEY, PARTITION, TARGETS, List.of("n4"), 2, LONG, LONG);
+    testKit.spawn(GetCoordinator.create(plan, withFallback, reachability, clock, repairs, client.ref()));
+    n4Hints.expectMessageClass(HintProtocol.ReadHinted.class);
+    n2.expectNoMessage(QUIET);
   }
 
   private static void reply(TestProbe<ReplicaProtocol.Command> replica, String node, Record record) {

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -120,9 +119,6 @@ class SloppyQuorumIT {
    * r=3 can still be answered. GetCoordinator only ever asks the N primaries, so this is a 503.
    */
   @Test
-  @Disabled("bug: reads never ask fallbacks (GetCoordinator asks only the N primaries), so with a "
-      + "primary down r=N is 503 although a fallback holds the record; DESIGN.md says "
-      + "'ask the N primaries (fallbacks for failed ones)'")
   void onePrimaryDown_readWithR3_isAnsweredWithTheFallbacksCopy(@TempDir Path own) throws Exception {
     try (LocalCluster cluster = LocalCluster.start(own, 5, 3, 2, 2)) {
       Ring ring = Ring.create(cluster.ids(), 64, 3);

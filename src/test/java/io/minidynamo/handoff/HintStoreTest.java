@@ -156,7 +156,8 @@ class HintStoreTest {
 
   @Test
   void deliveryTimeout_unacked_countsAFailedAttemptAndThenProbesWithOneHint() {
-    ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 10, Duration.ofMillis(300)));
+    // the delivery timeout must outlast the probe's round trip below, also on a loaded machine
+    ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 10, Duration.ofMillis(1500)));
     for (int i = 1; i <= 3; i++) {
       hint(store, put("k" + i, i));
     }

@@ -45,6 +45,7 @@
 #   JAR                [target/mini-dynamo.jar]
 #   BENCH_TMP          parent of the temp dir [${TMPDIR:-/tmp}]; not a tmpfs, or fsync is free
 #   HEALTH_TIMEOUT [120]  STOP_TIMEOUT [20]   seconds
+#   KEEP_LOGS=1        keep the servers' logs in run/bench/<timestamp>-logs (always kept on failure)
 # Ports (127.0.0.1; a busy one is replaced by the next free one above it):
 #   nodes HTTP 9001-9003, remoting 2551-2553; in-memory 9101;
 #   etcd clients 2379 22379 32379, peers 2380 22380 32380.
@@ -82,6 +83,7 @@ DURABILITY="${DURABILITY:-fsync}"
 TARGET="${TARGET:-n1}"
 NO_ETCD="${NO_ETCD:-0}"
 NO_INMEM="${NO_INMEM:-0}"
+KEEP_LOGS="${KEEP_LOGS:-0}"
 BENCH_LUA="${BENCH_LUA:-$ROOT/../shared/bench/mixed.lua}"
 ETCD_LUA="${ETCD_LUA:-$ROOT/scripts/bench/etcd.lua}"
 JAR="${JAR:-$ROOT/target/mini-dynamo.jar}"
@@ -153,6 +155,7 @@ need_jar() {
 
 WORK=""
 RESULTS=""
+STAMP="$(date +%Y%m%d-%H%M%S)"
 PIDS=()   # every process this script started (and not yet stopped)
 NAMES=()
 
@@ -218,9 +221,9 @@ cleanup() {
   set +e
   if ((${#NAMES[@]})); then stop "${NAMES[@]}"; fi
   if [[ -n "$WORK" && -d "$WORK" ]]; then
-    if ((rc != 0)) && [[ -d "$WORK/logs" ]]; then
+    if [[ "$rc" != 0 || "$KEEP_LOGS" == 1 ]] && [[ -d "$WORK/logs" ]]; then
       local keep
-      keep="$ROOT/run/bench/failed-$(date +%Y%m%d-%H%M%S)-logs"
+      keep="$ROOT/run/bench/$([[ "$rc" == 0 ]] || echo failed-)$STAMP-logs"
       mkdir -p "$keep" && cp -r "$WORK/logs/." "$keep/" && echo "$ME: logs kept in $keep" >&2
     fi
     rm -rf -- "$WORK"
@@ -568,7 +571,6 @@ machine() {
 need_tools
 need_jar
 mkdir -p "$ROOT/run/bench" "$BENCH_TMP"
-STAMP="$(date +%Y%m%d-%H%M%S)"
 RESULTS="$ROOT/run/bench/bench-$STAMP.txt"
 trap cleanup EXIT
 trap 'exit 130' INT

@@ -155,10 +155,10 @@ class SerializationRoundTripTest {
         Map.entry(HintProtocol.ReadHinted.class, List.of(
             new HintProtocol.ReadHinted(7, "ключ", replyProbe.ref()))),
         Map.entry(MembershipBootstrap.Probe.class, List.of(
-            new MembershipBootstrap.Probe(membershipProbe.ref()))),
+            new MembershipBootstrap.Probe("n1", membershipProbe.ref()))),
         Map.entry(MembershipBootstrap.ProbeReply.class, List.of(
-            new MembershipBootstrap.ProbeReply("n2", true),
-            new MembershipBootstrap.ProbeReply("n3", false))));
+            new MembershipBootstrap.ProbeReply("n2", true, java.util.Set.of("n1", "n2")),
+            new MembershipBootstrap.ProbeReply("n3", false, java.util.Set.of()))));
   }
 
   @Test

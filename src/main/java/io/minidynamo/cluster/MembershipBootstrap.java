@@ -5,8 +5,10 @@ import io.minidynamo.config.ClusterConfig;
 import io.minidynamo.config.NodeInfo;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -32,10 +34,16 @@ public final class MembershipBootstrap {
 
   public sealed interface Command {}
 
-  /** Is the answering node a cluster member? */
-  public record Probe(ActorRef<ProbeReply> replyTo) implements Command, CborSerializable {}
+  /** Is the answering node a cluster member? {@code from} is the probing node, alive by this. */
+  public record Probe(String from, ActorRef<ProbeReply> replyTo) implements Command, CborSerializable {}
 
-  public record ProbeReply(String node, boolean member) implements Command, CborSerializable {}
+  /** {@code alive}: the nodes the answering node currently knows to be alive. */
+  public record ProbeReply(String node, boolean member, Set<String> alive)
+      implements Command, CborSerializable {
+    public ProbeReply {
+      alive = Set.copyOf(alive);
+    }
+  }
 
   private enum Round implements Command {
     INSTANCE
@@ -48,6 +56,12 @@ public final class MembershipBootstrap {
   private final Map<String, ActorRef<Command>> peers = new HashMap<>();
   private final Map<String, Address> addresses = new HashMap<>();
   private Map<String, Boolean> answers = new HashMap<>();
+  /** Nodes that probed us or that answering peers report alive, this round and the last. */
+  private Set<String> heardOf = new HashSet<>();
+  private Set<String> heardOfBefore = Set.of();
+  private Set<String> aliveBefore = Set.of();
+  /** A new cluster is formed only on the same verdict in two consecutive rounds. */
+  private boolean formVerdictBefore;
   private String lastWaitReason = "";
   /** Rounds left before a join that has not made this node a member is sent again. */
   private int joinPendingRounds;
@@ -93,12 +107,14 @@ public final class MembershipBootstrap {
   }
 
   private Behavior<Command> onProbe(Probe probe) {
-    probe.replyTo().tell(new ProbeReply(selfId, isMember()));
+    heardOf.add(probe.from());
+    probe.replyTo().tell(new ProbeReply(selfId, isMember(), aliveBefore));
     return Behaviors.same();
   }
 
   private Behavior<Command> onProbeReply(ProbeReply reply) {
     answers.put(reply.node(), reply.member());
+    heardOf.addAll(reply.alive());
     return Behaviors.same();
   }
 
@@ -111,25 +127,39 @@ public final class MembershipBootstrap {
       }
       return Behaviors.same();
     }
+    Set<String> known = new HashSet<>(heardOf);
+    known.addAll(heardOfBefore);
     if (joinPendingRounds > 0) {
       joinPendingRounds--;
     } else {
-      act(JoinDecision.decide(selfId, config.nodeIds(), answers));
+      act(JoinDecision.decide(selfId, config.nodeIds(), answers, known));
     }
+    Set<String> alive = new HashSet<>(answers.keySet());
+    alive.addAll(heardOf);
+    alive.add(selfId);
+    aliveBefore = Set.copyOf(alive);
+    heardOfBefore = Set.copyOf(heardOf);
     // answers arriving before the next round count for it; later ones for the round after
     answers = new HashMap<>();
+    heardOf = new HashSet<>();
     ActorRef<ProbeReply> replyTo = context.getSelf().narrow();
-    peers.values().forEach(peer -> peer.tell(new Probe(replyTo)));
+    peers.values().forEach(peer -> peer.tell(new Probe(selfId, replyTo)));
     return Behaviors.same();
   }
 
   private void act(JoinDecision.Action action) {
+    if (!(action instanceof JoinDecision.Action.FormCluster)) {
+      formVerdictBefore = false;
+    }
     if (action instanceof JoinDecision.Action.JoinExisting join) {
       List<Address> seeds = join.members().stream().map(addresses::get).toList();
       context.getLog().info("joining the cluster of {}", join.members());
       cluster.manager().tell(new JoinSeedNodes(seeds));
       joinSent = true;
       joinPendingRounds = JOIN_PATIENCE_ROUNDS;
+    } else if (action instanceof JoinDecision.Action.FormCluster && !formVerdictBefore) {
+      formVerdictBefore = true; // confirm in the next round: a lower node may just be starting
+      return;
     } else if (action instanceof JoinDecision.Action.FormCluster) {
       context.getLog().info("forming a new cluster: a majority answers and no cluster exists");
       cluster.manager().tell(Join.create(cluster.selfMember().address()));

@@ -80,10 +80,12 @@ public final class InMemoryKvServer {
         map.put(key, strict.getData().toArray());
         return done(HttpResponse.create().withStatus(StatusCodes.NO_CONTENT));
       }
-      return request.entity().toStrict(STRICT_TIMEOUT_MILLIS, mat).thenApply(strict -> {
+      // Runnable::run: Pekko's CompletionStage would run a plain thenApply on the default async
+      // pool, a new thread per callback on a 2-core machine
+      return request.entity().toStrict(STRICT_TIMEOUT_MILLIS, mat).thenApplyAsync(strict -> {
         map.put(key, strict.getData().toArray());
         return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
-      });
+      }, Runnable::run);
     }
     request.discardEntityBytes(system);
     if (request.method().equals(HttpMethods.GET)) {

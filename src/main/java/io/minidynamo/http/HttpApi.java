@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -52,6 +53,13 @@ import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
 public final class HttpApi extends AllDirectives {
   /** Extra time the HTTP layer waits for a coordinator beyond the request's own deadline. */
   private static final Duration ASK_SLACK = Duration.ofSeconds(1);
+  /**
+   * Continuations of asks and streams run on the thread that completed them. The CompletionStages
+   * Pekko returns run their non-async callbacks through the default async pool, which on a 2-core
+   * machine starts a new thread per callback (the common pool has parallelism 1 there).
+   */
+  private static final Executor SAME_THREAD = Runnable::run;
+
   /** Added by Pekko HTTP when {@code pekko.http.server.raw-request-uri-header = on}. */
   private static final String RAW_URI_HEADER = "Raw-Request-URI";
   /** Prometheus' text exposition format (0.0.4) is served as plain UTF-8 text. */
@@ -133,7 +141,8 @@ public final class HttpApi extends AllDirectives {
             replyTo -> new Coordinators.ClientRead(key, r, timeout, replyTo),
             timeout.plus(ASK_SLACK),
             system.scheduler())
-        .handle((result, failure) -> failure != null ? coordinatorSilent(failure) : readResponse(result));
+        .handleAsync((result, failure) -> failure != null ? coordinatorSilent(failure) : readResponse(result),
+            SAME_THREAD);
     return completeWithFuture(timed("get", start, response));
   }
 
@@ -151,7 +160,7 @@ public final class HttpApi extends AllDirectives {
           }
           return sofar.concat(chunk);
         }, system)
-        .thenApply(ByteString::toArray);
+        .thenApplyAsync(ByteString::toArray, SAME_THREAD);
     return onComplete(body, result -> {
       if (result.isSuccess()) {
         return write(request, result.get());
@@ -179,7 +188,8 @@ public final class HttpApi extends AllDirectives {
             replyTo -> new Coordinators.ClientWrite(key, value, w, timeout, replyTo),
             timeout.plus(ASK_SLACK),
             system.scheduler())
-        .handle((result, failure) -> failure != null ? coordinatorSilent(failure) : writeResponse(result));
+        .handleAsync((result, failure) -> failure != null ? coordinatorSilent(failure) : writeResponse(result),
+            SAME_THREAD);
     return completeWithFuture(timed(value == null ? "delete" : "put", start, response));
   }
 
@@ -200,13 +210,13 @@ public final class HttpApi extends AllDirectives {
   /** Records the request in the metrics when its response is ready. */
   private CompletionStage<HttpResponse> timed(
       String op, long startNanos, CompletionStage<HttpResponse> response) {
-    return response.thenApply(r -> {
+    return response.thenApplyAsync(r -> {
       int status = r.status().intValue();
       String outcome = status < 300 ? "ok" : status == 404 ? "not_found"
           : status == 503 ? "unavailable" : "error";
       metrics.request(op, outcome, System.nanoTime() - startNanos);
       return r;
-    });
+    }, SAME_THREAD);
   }
 
   private static HttpResponse readResponse(GetCoordinator.Result result) {
@@ -260,9 +270,9 @@ public final class HttpApi extends AllDirectives {
                   replyTo -> new ReplicaProtocol.Read(partition, key, replyTo),
                   settings.requestTimeout(),
                   system.scheduler())
-              .handle((reply, failure) -> failure != null
+              .handleAsync((reply, failure) -> failure != null
                   ? Json.error(503, "local replica did not answer in time")
-                  : Json.response(200, internalGetBody(reply)));
+                  : Json.response(200, internalGetBody(reply)), SAME_THREAD);
           return completeWithFuture(response);
         });
   }
@@ -326,7 +336,7 @@ public final class HttpApi extends AllDirectives {
   private Route debugAntiEntropy() {
     CompletionStage<HttpResponse> response = AskPattern.<AntiEntropy.Command, AntiEntropy.Stats>ask(
             antiEntropy, AntiEntropy.GetStats::new, settings.requestTimeout(), system.scheduler())
-        .handle((stats, failure) -> failure != null
+        .handleAsync((stats, failure) -> failure != null
             ? Json.error(503, "anti-entropy did not answer in time")
             : Json.response(200, Json.object(
                 "node", nodeId,
@@ -340,14 +350,14 @@ public final class HttpApi extends AllDirectives {
                 "keys_repaired_in", stats.keysPulled(),
                 "errors", stats.errors(),
                 "last_error", stats.lastError(),
-                "last_exchange_ms_by_peer", stats.lastExchangeMillisByPeer())));
+                "last_exchange_ms_by_peer", stats.lastExchangeMillisByPeer())), SAME_THREAD);
     return completeWithFuture(response);
   }
 
   private Route debugHints() {
     CompletionStage<HttpResponse> response = AskPattern.<ReplicaProtocol.Command, HintProtocol.Stats>ask(
             hints, HintProtocol.GetStats::new, settings.requestTimeout(), system.scheduler())
-        .handle((stats, failure) -> failure != null
+        .handleAsync((stats, failure) -> failure != null
             ? Json.error(503, "hint store did not answer in time")
             : Json.response(200, Json.object(
                 "node", nodeId,
@@ -356,7 +366,7 @@ public final class HttpApi extends AllDirectives {
                 "delivered", stats.delivered(),
                 "failed_attempts", stats.failedAttempts(),
                 "oldest_pending_age_ms", stats.oldestAgeMillis(),
-                "delivering_to", stats.delivering())));
+                "delivering_to", stats.delivering())), SAME_THREAD);
     return completeWithFuture(response);
   }
 

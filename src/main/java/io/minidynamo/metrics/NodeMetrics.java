@@ -28,6 +28,8 @@ public final class NodeMetrics implements Extension {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, AtomicLong> gaugeValues = new ConcurrentHashMap<>();
+  /** Request timers by "op outcome": looked up on every request, registered once. */
+  private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
 
   private NodeMetrics() {}
 
@@ -41,11 +43,11 @@ public final class NodeMetrics implements Extension {
 
   /** A client request finished: {@code op} get/put/delete, {@code outcome} ok/not_found/unavailable/... */
   public void request(String op, String outcome, long nanos) {
-    Timer.builder("minidynamo_requests")
-        .description("client requests by operation and outcome")
-        .tags("op", op, "outcome", outcome)
-        .publishPercentileHistogram()
-        .register(registry)
+    requestTimers.computeIfAbsent(op + " " + outcome, key -> Timer.builder("minidynamo_requests")
+            .description("client requests by operation and outcome")
+            .tags("op", op, "outcome", outcome)
+            .publishPercentileHistogram()
+            .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 

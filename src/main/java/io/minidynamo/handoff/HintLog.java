@@ -69,6 +69,8 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
     final Map<String, List<Long>> inFlight = new HashMap<>();
     final List<Long> acknowledged = new ArrayList<>();
     int failures;
+    /** Between the first batch sent and the target's last hint delivered: for the log lines. */
+    boolean active;
   }
 
   private final String nodeId;
@@ -185,6 +187,11 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
       newestPerKey.merge(hint.record().key(), hint,
           (a, b) -> Record.newer(a.record(), b.record()) == a.record() ? a : b);
     }
+    if (!delivery.active) {
+      delivery.active = true;
+      context.getLog().info("hint delivery to {} started ({} pending)",
+          target, state.countsByTarget().getOrDefault(target, 0));
+    }
     ActorRef<ReplicaProtocol.Command> replica = peers.replica(target);
     for (Hint hint : newestPerKey.values()) {
       replica.tell(new Write(hint.partition(), hint.record(), ackAdapter));
@@ -241,6 +248,7 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
     delivery.acknowledged.clear();
     return Effect().persist(new HintEvent.Delivered(target, ids)).thenRun(newState -> {
       if (!newState.countsByTarget().containsKey(target)) {
+        delivery.active = false;
         context.getLog().info("hint delivery to {} finished", target);
       }
     });

@@ -23,8 +23,4 @@ public final class Reachability {
   public boolean markReachable(String nodeId) {
     return unreachable.remove(nodeId);
   }
-
-  public Set<String> unreachable() {
-    return Set.copyOf(unreachable);
-  }
 }

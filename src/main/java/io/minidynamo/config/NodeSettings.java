@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param maxWriteBatch most writes a replica persists in one journal write
  * @param maxPendingWrites writes a replica queues behind the one in flight before refusing more
  * @param snapshotEvery events between snapshots of a replica partition
+ * @param snapshotBytes key and value bytes written between snapshots of a replica partition
  * @param clockOffset test-only skew added to this node's wall clock
  * @param replicaTimeout how long a coordinator waits for a primary before handing off to a fallback
  * @param hintDeliveryInterval how often hints are offered to their targets
@@ -41,6 +42,7 @@ public record NodeSettings(
     int maxWriteBatch,
     int maxPendingWrites,
     int snapshotEvery,
+    long snapshotBytes,
     Duration clockOffset,
     Duration replicaTimeout,
     Duration hintDeliveryInterval,
@@ -75,6 +77,7 @@ public record NodeSettings(
           c.getInt("replica.max-write-batch"),
           c.getInt("replica.max-pending-writes"),
           c.getInt("replica.snapshot-every"),
+          c.getMemorySize("replica.snapshot-bytes").toBytes(),
           c.getDuration("test.clock-offset"),
           c.getDuration("replica-timeout"),
           c.getDuration("hints.delivery-interval"),
@@ -116,7 +119,7 @@ public record NodeSettings(
     if (maxKeyBytes < 1 || maxValueBytes < 0) {
       throw new InvalidConfigException("mini-dynamo.max-key-bytes / max-value-bytes out of range");
     }
-    if (maxWriteBatch < 1 || maxPendingWrites < 1 || snapshotEvery < 1) {
+    if (maxWriteBatch < 1 || maxPendingWrites < 1 || snapshotEvery < 1 || snapshotBytes < 1) {
       throw new InvalidConfigException("mini-dynamo.replica settings must be positive");
     }
     if (replicaTimeout.isNegative() || replicaTimeout.isZero()) {

@@ -59,7 +59,12 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
 
   private final String nodeId;
   private final ActorRef<ReplicaProtocol.Command> parent;
-  private final int snapshotEvery;
+  /** When a partition is snapshotted: every {@code every} events or {@code bytes} written. */
+  record Snapshots(int every, long bytes) {}
+
+  private final Snapshots snapshots;
+  /** Key and value bytes of the events persisted since the last snapshot. */
+  private long bytesSinceSnapshot;
   private final int partition;
   private final ActorContext<ReplicaProtocol.Command> context;
   private final RecoveryStats recoveryStats;
@@ -72,14 +77,14 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
       String nodeId,
       int partition,
       ActorRef<ReplicaProtocol.Command> parent,
-      int snapshotEvery,
+      Snapshots snapshots,
       RecoveryStats recoveryStats) {
     super(
         PersistenceId.ofUniqueId("replica-" + partition),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2));
     this.nodeId = nodeId;
     this.parent = parent;
-    this.snapshotEvery = snapshotEvery;
+    this.snapshots = snapshots;
     this.partition = partition;
     this.context = context;
     this.recoveryStats = recoveryStats;
@@ -89,10 +94,10 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
       String nodeId,
       int partition,
       ActorRef<ReplicaProtocol.Command> parent,
-      int snapshotEvery,
+      Snapshots snapshots,
       RecoveryStats recoveryStats) {
     return Behaviors.setup(context ->
-        new PartitionLog(context, nodeId, partition, parent, snapshotEvery, recoveryStats));
+        new PartitionLog(context, nodeId, partition, parent, snapshots, recoveryStats));
   }
 
   @Override
@@ -225,7 +230,18 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(snapshotEvery, 2).withDeleteEventsOnSnapshot();
+    return RetentionCriteria.snapshotEvery(snapshots.every(), 2).withDeleteEventsOnSnapshot();
+  }
+
+  /** The byte trigger, beside the event count of {@link #retentionCriteria()}. */
+  @Override
+  public boolean shouldSnapshot(PartitionState state, Record event, long sequenceNr) {
+    bytesSinceSnapshot += event.key().length() + event.value().length;
+    if (bytesSinceSnapshot < snapshots.bytes()) {
+      return false;
+    }
+    bytesSinceSnapshot = 0;
+    return true;
   }
 
   /** Snapshots are taken of a copy: the snapshot store serializes on another thread. */

@@ -34,7 +34,7 @@ public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Comman
       List<Integer> held,
       HybridClock clock,
       WriteBatcher.Limits limits,
-      int snapshotEvery,
+      PartitionLog.Snapshots snapshots,
       RecoveryStats recoveryStats) {
     super(context);
     this.nodeId = nodeId;
@@ -44,7 +44,7 @@ public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Comman
     for (int partition : held) {
       partitions.put(partition, context.spawn(
           WriteBatcher.create(nodeId, spec, limits,
-              front -> PartitionLog.create(nodeId, partition, front, snapshotEvery, recoveryStats)),
+              front -> PartitionLog.create(nodeId, partition, front, snapshots, recoveryStats)),
           "p" + partition));
     }
   }
@@ -58,7 +58,8 @@ public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Comman
     WriteBatcher.Limits limits = new WriteBatcher.Limits(
         settings.maxWriteBatch(), settings.maxPendingWrites(), settings.maxRequestTimeout());
     return Behaviors.setup(context -> new ReplicaRouter(
-        context, nodeId, heldPartitions, clock, limits, settings.snapshotEvery(), recoveryStats));
+        context, nodeId, heldPartitions, clock, limits,
+        new PartitionLog.Snapshots(settings.snapshotEvery(), settings.snapshotBytes()), recoveryStats));
   }
 
   @Override

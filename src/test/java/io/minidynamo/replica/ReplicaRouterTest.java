@@ -213,6 +213,34 @@ class ReplicaRouterTest {
   }
 
   @Test
+  void snapshotBytes_reached_snapshotsBeforeTheEventCount() throws Exception {
+    NodeSettings settings = NodeSettings.fromConfig(ConfigFactory.parseMap(Map.of(
+            "mini-dynamo.replica.snapshot-every", 10_000,
+            "mini-dynamo.replica.snapshot-bytes", 1_000))
+        .withFallback(ConfigFactory.defaultReference()));
+    ActorRef<ReplicaProtocol.Command> first = router(List.of(30), settings);
+    for (int i = 0; i < 12; i++) { // 12 x ~105 bytes: over 1,000 bytes once
+      assertTrue(write(first, 30, put("big-" + i, new byte[100], V1)).ok());
+    }
+    TestProbe<Object> poll = testKit.createTestProbe();
+    poll.awaitAssert(Duration.ofSeconds(10), () -> {
+      try (var files = Files.list(snapshots)) {
+        assertTrue(files.anyMatch(file -> file.getFileName().toString().contains("replica-30")),
+            "no snapshot of partition 30 although 1,000 bytes were written");
+      }
+      return null;
+    });
+    testKit.stop(first);
+    RecoveryStats stats = new RecoveryStats(1, () -> 0L);
+    ActorRef<ReplicaProtocol.Command> second =
+        testKit.spawn(ReplicaRouter.create(NODE, List.of(30), clock(), settings, stats));
+    read(second, 30, "big-0");
+    assertEquals(12, stats.snapshot().records());
+    assertTrue(stats.snapshot().eventsReplayed() < 12,
+        "replayed " + stats.snapshot().eventsReplayed() + " of 12 events despite the snapshot");
+  }
+
+  @Test
   void restart_recoveryStats_countThePartitionsRecordsAndReplayedEvents() {
     NodeSettings settings = settings(512, 10_000, 10_000); // no snapshot: every event is replayed
     ActorRef<ReplicaProtocol.Command> first = router(List.of(20, 21), settings);

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -136,13 +137,12 @@ public final class HttpApi extends AllDirectives {
     int r = RequestParsing.quorum(request.getUri().query().get("r"), "r", cluster.n())
         .orElse(cluster.r());
     Duration timeout = timeout(request);
-    CompletionStage<HttpResponse> response = AskPattern.<Coordinators.Command, GetCoordinator.Result>ask(
-            coordinators,
-            replyTo -> new Coordinators.ClientRead(key, r, timeout, replyTo),
-            timeout.plus(ASK_SLACK),
-            system.scheduler())
-        .handleAsync((result, failure) -> failure != null ? coordinatorSilent(failure) : readResponse(result),
-            SAME_THREAD);
+    CompletionStage<HttpResponse> response = this.<Coordinators.Command, GetCoordinator.Result>ask(
+        coordinators,
+        replyTo -> new Coordinators.ClientRead(key, r, timeout, replyTo),
+        timeout.plus(ASK_SLACK),
+        HttpApi::readResponse,
+        this::coordinatorSilent);
     return completeWithFuture(timed("get", start, response));
   }
 
@@ -183,14 +183,32 @@ public final class HttpApi extends AllDirectives {
     int w = RequestParsing.quorum(request.getUri().query().get("w"), "w", cluster.n())
         .orElse(cluster.w());
     Duration timeout = timeout(request);
-    CompletionStage<HttpResponse> response = AskPattern.<Coordinators.Command, PutCoordinator.Result>ask(
-            coordinators,
-            replyTo -> new Coordinators.ClientWrite(key, value, w, timeout, replyTo),
-            timeout.plus(ASK_SLACK),
-            system.scheduler())
-        .handleAsync((result, failure) -> failure != null ? coordinatorSilent(failure) : writeResponse(result),
-            SAME_THREAD);
+    CompletionStage<HttpResponse> response = this.<Coordinators.Command, PutCoordinator.Result>ask(
+        coordinators,
+        replyTo -> new Coordinators.ClientWrite(key, value, w, timeout, replyTo),
+        timeout.plus(ASK_SLACK),
+        HttpApi::writeResponse,
+        this::coordinatorSilent);
     return completeWithFuture(timed(value == null ? "delete" : "put", start, response));
+  }
+
+  /**
+   * Asks an actor of this node and renders its answer; no answer within {@code timeout} becomes
+   * {@code onSilence}. The one place the API waits on an actor.
+   */
+  private <C, R> CompletionStage<HttpResponse> ask(
+      ActorRef<C> target,
+      Function<ActorRef<R>, C> message,
+      Duration timeout,
+      Function<R, HttpResponse> onReply,
+      Function<Throwable, HttpResponse> onSilence) {
+    return AskPattern.<C, R>ask(target, message::apply, timeout, system.scheduler())
+        .handleAsync((reply, failure) -> failure != null ? onSilence.apply(failure) : onReply.apply(reply),
+            SAME_THREAD);
+  }
+
+  private static Function<Throwable, HttpResponse> silent(String who) {
+    return failure -> Json.error(503, who + " did not answer in time");
   }
 
   /** The key from the path exactly as the client sent it, so invalid UTF-8 is seen, not replaced. */
@@ -242,7 +260,7 @@ public final class HttpApi extends AllDirectives {
 
   private HttpResponse coordinatorSilent(Throwable failure) {
     system.log().warn("coordinator did not answer: {}", failure.toString());
-    return Json.error(503, "coordinator did not answer in time");
+    return silent("coordinator").apply(failure);
   }
 
   private Route metrics() {
@@ -265,14 +283,13 @@ public final class HttpApi extends AllDirectives {
         entity -> {
           String key = internalGetKey(entity.getData().toArray());
           int partition = ring.partitionOf(key);
-          CompletionStage<HttpResponse> response = AskPattern.<ReplicaProtocol.Command, ReplicaProtocol.ReadReply>ask(
+          CompletionStage<HttpResponse> response =
+              this.<ReplicaProtocol.Command, ReplicaProtocol.ReadReply>ask(
                   localReplica,
                   replyTo -> new ReplicaProtocol.Read(partition, key, replyTo),
                   settings.requestTimeout(),
-                  system.scheduler())
-              .handleAsync((reply, failure) -> failure != null
-                  ? Json.error(503, "local replica did not answer in time")
-                  : Json.response(200, internalGetBody(reply)), SAME_THREAD);
+                  reply -> Json.response(200, internalGetBody(reply)),
+                  silent("local replica"));
           return completeWithFuture(response);
         });
   }
@@ -334,11 +351,9 @@ public final class HttpApi extends AllDirectives {
   }
 
   private Route debugAntiEntropy() {
-    CompletionStage<HttpResponse> response = AskPattern.<AntiEntropy.Command, AntiEntropy.Stats>ask(
-            antiEntropy, AntiEntropy.GetStats::new, settings.requestTimeout(), system.scheduler())
-        .handleAsync((stats, failure) -> failure != null
-            ? Json.error(503, "anti-entropy did not answer in time")
-            : Json.response(200, Json.object(
+    CompletionStage<HttpResponse> response = this.<AntiEntropy.Command, AntiEntropy.Stats>ask(
+        antiEntropy, AntiEntropy.GetStats::new, settings.requestTimeout(),
+        stats -> Json.response(200, Json.object(
                 "node", nodeId,
                 "enabled", stats.enabled(),
                 "rounds", stats.rounds(),
@@ -350,23 +365,23 @@ public final class HttpApi extends AllDirectives {
                 "keys_repaired_in", stats.keysPulled(),
                 "errors", stats.errors(),
                 "last_error", stats.lastError(),
-                "last_exchange_ms_by_peer", stats.lastExchangeMillisByPeer())), SAME_THREAD);
+                "last_exchange_ms_by_peer", stats.lastExchangeMillisByPeer())),
+        silent("anti-entropy"));
     return completeWithFuture(response);
   }
 
   private Route debugHints() {
-    CompletionStage<HttpResponse> response = AskPattern.<ReplicaProtocol.Command, HintProtocol.Stats>ask(
-            hints, HintProtocol.GetStats::new, settings.requestTimeout(), system.scheduler())
-        .handleAsync((stats, failure) -> failure != null
-            ? Json.error(503, "hint store did not answer in time")
-            : Json.response(200, Json.object(
+    CompletionStage<HttpResponse> response = this.<ReplicaProtocol.Command, HintProtocol.Stats>ask(
+        hints, HintProtocol.GetStats::new, settings.requestTimeout(),
+        stats -> Json.response(200, Json.object(
                 "node", nodeId,
                 "count", stats.count(),
                 "targets", stats.targets(),
                 "delivered", stats.delivered(),
                 "failed_attempts", stats.failedAttempts(),
                 "oldest_pending_age_ms", stats.oldestAgeMillis(),
-                "delivering_to", stats.delivering())), SAME_THREAD);
+                "delivering_to", stats.delivering())),
+        silent("hint store"));
     return completeWithFuture(response);
   }
 

@@ -399,6 +399,30 @@ class CheckerTest {
   }
 
   @Test
+  void lww_winnerOnNodeRunningSlightlyAhead_explainedByWindowAlone() {
+    // +30 ms is below the tolerance for "stamped ahead of the wall clock": only the window explains it
+    Histories h = history();
+    h.contended(3, "c", "a", "n2", 1_000, 1_010, OK);
+    h.contended(4, "c", "b", "n1", 1_020, 1_030, OK);
+    h.replicasHold("c", "a", (EPOCH_MS + 1_000 + 30) * 1000, "n2");
+    h.fault("clock-skew", List.of("n2"), "+30ms on n2", 500, 1_500);
+    CheckReport report = Checker.check(h.build());
+    assertPassed(report, "no-unexplained-lww-loss");
+    assertEquals(1L, report.measurements().get("lww losses explained by clock skew"));
+  }
+
+  @Test
+  void lww_winnerStampedAheadWithNoSkewFault_fails() {
+    // a timestamp from the future with no clock set ahead is itself a bug, not an explanation
+    Histories h = history();
+    h.contended(3, "c", "a", "n1", 2_000, 2_010, OK);
+    Operation lost = h.contended(4, "c", "b", "n3", 3_000, 3_010, OK);
+    h.replicasHold("c", "a", (EPOCH_MS + 6_400) * 1000, "n1");
+    h.fault("clock-skew", List.of("n2"), "-5000ms on n2", 0, 1_500);
+    assertFailed(Checker.check(h.build()), "no-unexplained-lww-loss", "op " + lost.id());
+  }
+
+  @Test
   void lww_skewHealedButWinnerStampedOnTime_fails() {
     Histories h = history();
     Operation winner = h.contended(3, "c", "a", "n1", 2_000, 2_010, OK);

@@ -20,6 +20,12 @@ class ClockSkewTest {
   }
 
   @Test
+  void parse_runnerFormat_spaceBeforeUnit() {
+    assertEquals(List.of(new ClockSkew.Window("n1", -5_000_000, 1_000, 2_000)),
+        parse("-5000 ms on n1", List.of("n1")));
+  }
+
+  @Test
   void parse_negativeSeconds_offsetBehind() {
     assertEquals(List.of(new ClockSkew.Window("n3", -2_000_000, 1_000, 2_000)),
         parse("-2s on n3", List.of("n1", "n3")));

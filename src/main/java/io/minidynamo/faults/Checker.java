@@ -203,7 +203,7 @@ public final class Checker {
     int skewed = 0;
     int late = 0;
     for (KeyOutcome o : outcomes.values()) {
-      if (index.isContended(o.key())) {
+      if (index.isContended(o.key()) || index.writesOf(o.key()).isEmpty()) {
         continue;
       }
       keys++;

@@ -240,6 +240,27 @@ class CheckerTest {
   }
 
   @Test
+  void noUndoneDelete_valueStampedAheadByRunningClock_measuredNotFailed() {
+    Histories h = history();
+    h.op(2, History.WorkerKind.DELETER, History.OpKind.PUT, "d", "d-a", "n2", 1_000, 1_010, OK);
+    h.delete("d", 2_000, 2_010, OK); // via n1, stamped at 2 s: below the put's +5 s stamp
+    h.replicasHold("d", "d-a", (EPOCH_MS + 6_000) * 1000, "n2");
+    h.fault("clock-skew", List.of("n2"), "+5000 ms on n2", 500, 1_500);
+    CheckReport report = Checker.check(h.build());
+    assertPassed(report, "no-undone-delete");
+    assertTrue(result(report, "no-undone-delete").detail().contains("3 replica value(s) resurrected by clock skew"));
+    assertPassed(report, "no-lost-acked-write");
+    assertEquals(1L, report.measurements().get("lww losses explained by clock skew"));
+  }
+
+  @Test
+  void convergence_keyWithOnlyFailedWritesNotReadBack_passes() {
+    Histories h = healthy();
+    h.put("never-sent", "x", 100, 101, FAILED);
+    assertPassed(Checker.check(h.build()), "convergence");
+  }
+
+  @Test
   void noUndoneDelete_laterPutAttemptLanded_passes() {
     Histories h = history();
     h.op(2, History.WorkerKind.DELETER, History.OpKind.PUT, "d", "d-a", "n1", 0, 10, OK);

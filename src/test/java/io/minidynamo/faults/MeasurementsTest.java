@@ -17,6 +17,7 @@ class MeasurementsTest {
     Histories h = Histories.history();
     h.put("a", "a1", 0, 10, OK);           // outside
     h.put("a", "a2", 100, 110, OK);        // outside
+    h.put("a", "a3", 900, 1_050, OK);      // outside: started before the kill, ended inside it
     h.put("b", "b1", 1_000, 1_100, OK);    // kill
     h.put("b", "b2", 1_200, 1_300, UNKNOWN); // kill
     h.put("b", "b3", 1_990, 2_600, FAILED); // kill: started inside, ended after
@@ -25,13 +26,13 @@ class MeasurementsTest {
     h.fault("pause", List.of("n2"), "SIGSTOP n2", 3_000, 3_500);
     Map<String, Object> m = Checker.check(h.build()).measurements();
     assertEquals(1.0, m.get("availability outside faults"));
-    assertEquals(2L, m.get("availability outside faults (requests)"));
+    assertEquals(3L, m.get("availability outside faults (requests)"));
     assertEquals(0.3333, m.get("availability during kill"));
     assertEquals(3L, m.get("availability during kill (requests)"));
     assertEquals(0.0, m.get("availability during pause"));
     assertEquals(1L, m.get("faults kill"));
-    assertEquals(6L, m.get("ops"));
-    assertEquals(3L, m.get("ops ok"));
+    assertEquals(7L, m.get("ops"));
+    assertEquals(4L, m.get("ops ok"));
     assertEquals(2L, m.get("ops failed"));
     assertEquals(1L, m.get("ops unknown"));
     assertEquals("n/a", m.get("availability DELETE"));

@@ -64,6 +64,7 @@ class TimelineReportTest {
       notOk += outcome == OK ? 0 : 1;
       h.put("k" + (i % 500), "v" + i, start, start + 1 + random.nextInt(200), outcome);
     }
+    History.Operation outlier = h.put("k0", "slowest", 300_000, 305_000, OK); // alone in its cell
     for (int f = 0; f < 40; f++) {
       h.fault(f % 2 == 0 ? "kill" : "pause", List.of("n" + (1 + f % 3)), "fault " + f,
           f * 15_000L, f * 15_000L + 5_000);
@@ -82,6 +83,11 @@ class TimelineReportTest {
     }
     assertEquals(notOk, drawnNotOk, "every FAILED and UNKNOWN op is drawn");
     assertTrue(data.get("okDrawn").asLong() < data.get("ok").asLong(), "OK points thinned");
+    boolean outlierDrawn = false;
+    for (int i = 0; i < drawn; i++) {
+      outlierDrawn |= data.get("p").get(4 * i + 3).asLong() == outlier.id();
+    }
+    assertTrue(outlierDrawn, "an OK point alone in its cell is never thinned away");
   }
 
   private static JsonNode embedded(String html) throws Exception {

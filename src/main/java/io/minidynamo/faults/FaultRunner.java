@@ -175,8 +175,8 @@ public final class FaultRunner {
       workload.stop();
       long workloadMicros = recorder.nowMicros();
       nemesis.finish();
-      out.printf("faults: workload done at t=%.1fs: %d requests; healing%n", workloadMicros / 1e6,
-          recorder.operations().size());
+      out.printf("faults: workload done at t=%.1fs: %d requests, %d of %d planned faults injected; healing%n",
+          workloadMicros / 1e6, recorder.operations().size(), recorder.faults().size(), plan.size());
 
       healEverything(nodes, network, ids);
       long healed = recorder.nowMicros();

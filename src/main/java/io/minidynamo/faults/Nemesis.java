@@ -10,6 +10,10 @@ import java.util.List;
  * fault at a time, recording each as a {@link History.Fault} from injection until it is healed. A
  * fault's window ends when its effect is gone: a killed node is healthy again, a skewed node has been
  * restarted without skew, a partition's rules are dropped.
+ *
+ * <p>The plan's times are targets: a fault starts at its planned time or, when the previous one
+ * healed late (a node slow to restart), as soon as that one is healed, and lasts its planned
+ * duration; a fault whose whole planned window has passed by then is skipped and said so.
  */
 final class Nemesis {
   private final List<Step> plan;
@@ -59,6 +63,12 @@ final class Nemesis {
           return;
         }
         long start = recorder.nowMicros();
+        if (start > (step.atMillis() + step.durationMillis()) * 1_000) {
+          // the previous fault healed late (a slow restart): this one's whole window has passed
+          log.printf("faults: t=%.1fs skipped %s planned at %.1fs (the previous fault healed late)%n",
+              start / 1e6, step.kind(), step.atMillis() / 1e3);
+          continue;
+        }
         log.printf("faults: t=%.1fs inject %s: %s%n", start / 1e6, step.kind(), step.description());
         inject(step);
         waitUntil(Math.max(start, step.atMillis() * 1_000) + step.durationMillis() * 1_000);

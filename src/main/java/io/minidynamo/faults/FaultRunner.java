@@ -61,6 +61,9 @@ public final class FaultRunner {
     }
     int status;
     try {
+      if (options.netnsPrefix() != null) {
+        exitWithParent();
+      }
       status = options.netnsPrefix() == null ? launch(options, System.out) : run(options, System.out);
     } catch (Exception e) {
       System.out.println("faults: the run broke: " + e);
@@ -69,6 +72,17 @@ public final class FaultRunner {
     }
     System.out.flush();
     System.exit(status);
+  }
+
+  /**
+   * Inside the namespaces, the parent owns them: if it dies (kill -9), stop too (the shutdown hook
+   * stops the nodes) rather than run on in namespaces nobody will remove until the next run.
+   */
+  private static void exitWithParent() {
+    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+      System.out.println("faults: the parent runner is gone; stopping");
+      System.exit(3);
+    }));
   }
 
   /** Decides the network, and either runs here (loopback) or inside namespaces made for the run. */

@@ -133,11 +133,20 @@ final class Namespaces implements ClusterNetwork {
 
   private static void killProcessesIn(String namespace) {
     try {
+      List<ProcessHandle> killed = new ArrayList<>();
       for (String line : Shell.run(List.of("ip", "netns", "pids", namespace)).split("\\s+")) {
         if (!line.isBlank()) {
-          ProcessHandle.of(Long.parseLong(line.trim())).ifPresent(ProcessHandle::destroyForcibly);
+          ProcessHandle.of(Long.parseLong(line.trim())).ifPresent(process -> {
+            process.destroyForcibly();
+            killed.add(process);
+          });
         }
       }
+      for (ProcessHandle process : killed) {
+        process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // SIGKILL was sent; a process that is slow to go cannot keep the namespace from deletion
     } catch (IOException | NumberFormatException e) {
       // no such namespace (any more): nothing runs in it
     } catch (InterruptedException e) {

@@ -16,7 +16,7 @@ import java.util.Set;
  * <ul>
  *   <li>{@code short}: 30 s of workload, kill / pause / partitions / clock skew (the CI run).
  *   <li>{@code long}: 10 min, the same plus kill-all (power loss of every node).
- *   <li>{@code selftest}: 25 s, one kill-all timed so that no write follows the restart: with the
+ *   <li>{@code selftest}: 25 s, one kill-all at 23 s, restarted after the workload: with the
  *       broken {@code mini-dynamo.test.unsafe-skip-persist = on} it must fail, without it pass.
  * </ul>
  *

@@ -129,13 +129,14 @@ final class NemesisSchedule {
   }
 
   /**
-   * The self-test: one kill-all (power loss of every node) late enough that the workload is over
-   * before the nodes are back, so each key's last acknowledged write was made before the power loss
-   * and only the journal can have kept it. With no kill-all enabled, the first kind, at the same time.
+   * The self-test: one kill-all (power loss of every node) 2 s before the workload ends, lasting
+   * until it has ended, so no write follows the restart: each key's last acknowledged write was
+   * made before the power loss and only the journal can have kept it. With no kill-all enabled,
+   * the first kind, at the same time.
    */
   private static List<Step> selfTest(long durationMillis, List<String> kinds, List<String> nodeIds) {
     String kind = kinds.contains(KILL_ALL) ? KILL_ALL : kinds.get(0);
-    long at = Math.max(WARMUP_MILLIS, durationMillis - 5_000);
+    long at = Math.max(WARMUP_MILLIS, durationMillis - 2_000);
     return List.of(step(new Random(0), at, 2_000, kind, nodeIds));
   }
 

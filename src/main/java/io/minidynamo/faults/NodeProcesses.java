@@ -16,12 +16,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The run's node processes, started from the built jar with {@code --id/--config/--data-dir} like
- * {@code scripts/cluster.sh} does. Data dirs and logs live under the run's output directory; a
- * restart reuses the data dir. Every process is signalled by its own pid, never by name.
+ * A cluster's node processes, started from the built jar with {@code --id/--config/--data-dir} like
+ * {@code scripts/cluster.sh} does, at the addresses a {@link ClusterNetwork} gives them. Data dirs
+ * ({@code <dir>/data/<id>}) and logs ({@code <dir>/logs/<id>.log}) live under one directory; a
+ * restart reuses the data dir and appends to the log. Every process is signalled by its own pid,
+ * never by name. Shared by the fault runner and the integration tests' {@code LocalCluster}.
  */
-final class NodeProcesses implements AutoCloseable {
-  static final Duration START_DEADLINE = Duration.ofSeconds(90);
+public final class NodeProcesses implements AutoCloseable {
+  public static final Duration START_DEADLINE = Duration.ofSeconds(90);
 
   private final Path dir;
   private final Path jar;
@@ -31,7 +33,11 @@ final class NodeProcesses implements AutoCloseable {
   private final HttpClient http;
   private final Map<String, Process> processes = new LinkedHashMap<>();
 
-  NodeProcesses(Path dir, Path jar, ClusterNetwork network, List<String> ids, List<String> jvmOptions,
+  /**
+   * @param jvmOptions options every launch of every node gets (before its own extra options)
+   * @param http the client for health checks
+   */
+  public NodeProcesses(Path dir, Path jar, ClusterNetwork network, List<String> ids, List<String> jvmOptions,
       HttpClient http) {
     this.dir = dir;
     this.jar = jar;
@@ -42,7 +48,7 @@ final class NodeProcesses implements AutoCloseable {
   }
 
   /** Writes nodes.conf: the given replication, 64 partitions, the network's addresses. */
-  Path writeConfig(int n, int r, int w) throws IOException {
+  public Path writeConfig(int n, int r, int w) throws IOException {
     StringBuilder conf = new StringBuilder();
     conf.append("mini-dynamo {\n  n = ").append(n).append("\n  r = ").append(r)
         .append("\n  w = ").append(w).append("\n  ring-size = 64\n  nodes = [\n");
@@ -56,27 +62,41 @@ final class NodeProcesses implements AutoCloseable {
     return configFile();
   }
 
-  Path configFile() {
+  public Path configFile() {
     return dir.resolve("nodes.conf");
   }
 
-  URI base(String id) {
+  public URI base(String id) {
     return URI.create("http://" + network.httpAddress(id));
   }
 
-  private Path log(String id) {
+  public Path log(String id) {
     return dir.resolve("logs").resolve(id + ".log");
   }
 
+  public Path dataDir(String id) {
+    return dir.resolve("data").resolve(id);
+  }
+
+  /** The last 40 lines of the node's log (for failure messages). */
+  public String logTail(String id) {
+    try {
+      List<String> lines = Files.readAllLines(log(id), StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
   /** Starts node {@code id} (its log appended to), with the run's options plus {@code extra}. */
-  synchronized void launch(String id, List<String> extra) throws IOException {
+  public synchronized Process launch(String id, List<String> extra) throws IOException {
     List<String> command = new ArrayList<>(network.launchPrefix(id));
     command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     command.addAll(jvmOptions);
     command.addAll(extra);
     command.addAll(List.of("-jar", jar.toString(), "--id", id, "--config", configFile().toString(),
-        "--data-dir", dir.resolve("data").resolve(id).toString()));
+        "--data-dir", dataDir(id).toString()));
     Files.writeString(log(id), "\n===== " + java.time.Instant.now() + " starting " + id + ": "
         + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
@@ -85,27 +105,28 @@ final class NodeProcesses implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile()))
         .start();
     processes.put(id, process);
+    return process;
   }
 
-  synchronized Process process(String id) {
+  public synchronized Process process(String id) {
     return processes.get(id);
   }
 
-  void awaitHealthy(String id) throws InterruptedException {
+  public void awaitHealthy(String id) throws InterruptedException {
     long end = System.nanoTime() + START_DEADLINE.toNanos();
     while (!healthy(id)) {
       Process process = process(id);
       if (process == null || !process.isAlive()) {
-        throw new IllegalStateException(id + " exited during start; see " + log(id));
+        throw new IllegalStateException(id + " exited during start; log:\n" + logTail(id));
       }
       if (System.nanoTime() > end) {
-        throw new IllegalStateException(id + " not healthy within " + START_DEADLINE + "; see " + log(id));
+        throw new IllegalStateException(id + " not healthy within " + START_DEADLINE + "; log:\n" + logTail(id));
       }
       Thread.sleep(200);
     }
   }
 
-  boolean healthy(String id) {
+  public boolean healthy(String id) {
     try {
       HttpRequest request = HttpRequest.newBuilder(base(id).resolve("/health"))
           .timeout(Duration.ofSeconds(2)).GET().build();
@@ -119,7 +140,7 @@ final class NodeProcesses implements AutoCloseable {
   }
 
   /** SIGKILL, and wait until the process is gone. */
-  void kill(String id) throws InterruptedException {
+  public void kill(String id) throws InterruptedException {
     Process process = process(id);
     if (process == null) {
       return;
@@ -131,7 +152,7 @@ final class NodeProcesses implements AutoCloseable {
   }
 
   /** SIGKILL every node at once (all signals sent before waiting for any). */
-  void killAll() throws InterruptedException {
+  public void killAll() throws InterruptedException {
     List<Process> live = ids.stream().map(this::process).filter(p -> p != null && p.isAlive()).toList();
     live.forEach(Process::destroyForcibly);
     for (Process process : live) {
@@ -141,24 +162,29 @@ final class NodeProcesses implements AutoCloseable {
     }
   }
 
-  /** SIGTERM (continuing a paused node first), SIGKILL if it has not stopped within 30 s. */
-  void stop(String id) throws IOException, InterruptedException {
+  /**
+   * SIGTERM (and SIGCONT, for a paused node), SIGKILL if it has not stopped within 30 s.
+   *
+   * @return the exit status; -1 if the node was not running
+   */
+  public int stop(String id) throws IOException, InterruptedException {
     Process process = process(id);
     if (process == null || !process.isAlive()) {
-      return;
+      return -1;
     }
     process.destroy();
     signal(id, "-CONT");
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       kill(id);
     }
+    return process.exitValue();
   }
 
-  void pause(String id) throws IOException, InterruptedException {
+  public void pause(String id) throws IOException, InterruptedException {
     signal(id, "-STOP");
   }
 
-  void resume(String id) throws IOException, InterruptedException {
+  public void resume(String id) throws IOException, InterruptedException {
     signal(id, "-CONT");
   }
 
@@ -169,11 +195,12 @@ final class NodeProcesses implements AutoCloseable {
     }
   }
 
-  boolean isAlive(String id) {
+  public boolean isAlive(String id) {
     Process process = process(id);
     return process != null && process.isAlive();
   }
 
+  /** SIGKILL every node still running, and wait for each. */
   @Override
   public void close() {
     for (String id : ids) {

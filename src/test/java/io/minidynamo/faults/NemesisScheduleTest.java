@@ -98,7 +98,8 @@ class NemesisScheduleTest {
     Step step = steps.get(0);
     assertEquals("kill-all", step.kind());
     assertEquals(THREE, step.nodes());
-    assertEquals(20_000, step.atMillis());
+    assertEquals(23_000, step.atMillis());
+    assertEquals(25_000, step.atMillis() + step.durationMillis(), "healed only once the workload is over");
     assertEquals(plan(1, "selftest", 25_000, Set.of("kill-all"), THREE, false), steps, "independent of the seed");
   }
 

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Every node on 127.0.0.1 with ports free at start: process faults only, no partitions. */
-public final class Loopback implements ClusterNetwork {
+final class Loopback implements ClusterNetwork {
   private final Map<String, Integer> httpPorts = new HashMap<>();
   private final Map<String, Integer> remotePorts = new HashMap<>();
 
-  public Loopback(List<String> ids) throws IOException {
+  Loopback(List<String> ids) throws IOException {
     for (String id : ids) {
       httpPorts.put(id, freePort());
       remotePorts.put(id, freePort());

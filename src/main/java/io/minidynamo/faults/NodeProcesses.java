@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
  * {@code scripts/cluster.sh} does, at the addresses a {@link ClusterNetwork} gives them. Data dirs
  * ({@code <dir>/data/<id>}) and logs ({@code <dir>/logs/<id>.log}) live under one directory; a
  * restart reuses the data dir and appends to the log. Every process is signalled by its own pid,
- * never by name. Shared by the fault runner and the integration tests' {@code LocalCluster}.
+ * never by name.
  */
-public final class NodeProcesses implements AutoCloseable {
-  public static final Duration START_DEADLINE = Duration.ofSeconds(90);
+final class NodeProcesses implements AutoCloseable {
+  static final Duration START_DEADLINE = Duration.ofSeconds(90);
 
   private final Path dir;
   private final Path jar;
@@ -37,7 +37,7 @@ public final class NodeProcesses implements AutoCloseable {
    * @param jvmOptions options every launch of every node gets (before its own extra options)
    * @param http the client for health checks
    */
-  public NodeProcesses(Path dir, Path jar, ClusterNetwork network, List<String> ids, List<String> jvmOptions,
+  NodeProcesses(Path dir, Path jar, ClusterNetwork network, List<String> ids, List<String> jvmOptions,
       HttpClient http) {
     this.dir = dir;
     this.jar = jar;
@@ -48,7 +48,7 @@ public final class NodeProcesses implements AutoCloseable {
   }
 
   /** Writes nodes.conf: the given replication, 64 partitions, the network's addresses. */
-  public Path writeConfig(int n, int r, int w) throws IOException {
+  Path writeConfig(int n, int r, int w) throws IOException {
     StringBuilder conf = new StringBuilder();
     conf.append("mini-dynamo {\n  n = ").append(n).append("\n  r = ").append(r)
         .append("\n  w = ").append(w).append("\n  ring-size = 64\n  nodes = [\n");
@@ -62,24 +62,24 @@ public final class NodeProcesses implements AutoCloseable {
     return configFile();
   }
 
-  public Path configFile() {
+  Path configFile() {
     return dir.resolve("nodes.conf");
   }
 
-  public URI base(String id) {
+  URI base(String id) {
     return URI.create("http://" + network.httpAddress(id));
   }
 
-  public Path log(String id) {
+  Path log(String id) {
     return dir.resolve("logs").resolve(id + ".log");
   }
 
-  public Path dataDir(String id) {
+  Path dataDir(String id) {
     return dir.resolve("data").resolve(id);
   }
 
   /** The last 40 lines of the node's log (for failure messages). */
-  public String logTail(String id) {
+  String logTail(String id) {
     try {
       List<String> lines = Files.readAllLines(log(id), StandardCharsets.UTF_8);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
@@ -89,7 +89,7 @@ public final class NodeProcesses implements AutoCloseable {
   }
 
   /** Starts node {@code id} (its log appended to), with the run's options plus {@code extra}. */
-  public synchronized Process launch(String id, List<String> extra) throws IOException {
+  synchronized Process launch(String id, List<String> extra) throws IOException {
     List<String> command = new ArrayList<>(network.launchPrefix(id));
     command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -108,11 +108,11 @@ public final class NodeProcesses implements AutoCloseable {
     return process;
   }
 
-  public synchronized Process process(String id) {
+  synchronized Process process(String id) {
     return processes.get(id);
   }
 
-  public void awaitHealthy(String id) throws InterruptedException {
+  void awaitHealthy(String id) throws InterruptedException {
     long end = System.nanoTime() + START_DEADLINE.toNanos();
     while (!healthy(id)) {
       Process process = process(id);
@@ -126,7 +126,7 @@ public final class NodeProcesses implements AutoCloseable {
     }
   }
 
-  public boolean healthy(String id) {
+  boolean healthy(String id) {
     try {
       HttpRequest request = HttpRequest.newBuilder(base(id).resolve("/health"))
           .timeout(Duration.ofSeconds(2)).GET().build();
@@ -140,7 +140,7 @@ public final class NodeProcesses implements AutoCloseable {
   }
 
   /** SIGKILL, and wait until the process is gone. */
-  public void kill(String id) throws InterruptedException {
+  void kill(String id) throws InterruptedException {
     Process process = process(id);
     if (process == null) {
       return;
@@ -152,7 +152,7 @@ public final class NodeProcesses implements AutoCloseable {
   }
 
   /** SIGKILL every node at once (all signals sent before waiting for any). */
-  public void killAll() throws InterruptedException {
+  void killAll() throws InterruptedException {
     List<Process> live = ids.stream().map(this::process).filter(p -> p != null && p.isAlive()).toList();
     live.forEach(Process::destroyForcibly);
     for (Process process : live) {
@@ -167,24 +167,25 @@ public final class NodeProcesses implements AutoCloseable {
    *
    * @return the exit status; -1 if the node was not running
    */
-  public int stop(String id) throws IOException, InterruptedException {
+  int stop(String id) throws IOException, InterruptedException {
     Process process = process(id);
     if (process == null || !process.isAlive()) {
       return -1;
     }
     process.destroy();
-    signal(id, "-CONT");
+    // a paused JVM only acts on SIGTERM once continued; it may be gone already, so quietly
+    Shell.quietly(List.of("kill", "-CONT", Long.toString(process.pid())));
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       kill(id);
     }
     return process.exitValue();
   }
 
-  public void pause(String id) throws IOException, InterruptedException {
+  void pause(String id) throws IOException, InterruptedException {
     signal(id, "-STOP");
   }
 
-  public void resume(String id) throws IOException, InterruptedException {
+  void resume(String id) throws IOException, InterruptedException {
     signal(id, "-CONT");
   }
 
@@ -195,7 +196,7 @@ public final class NodeProcesses implements AutoCloseable {
     }
   }
 
-  public boolean isAlive(String id) {
+  boolean isAlive(String id) {
     Process process = process(id);
     return process != null && process.isAlive();
   }

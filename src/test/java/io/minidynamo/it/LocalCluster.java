@@ -2,9 +2,8 @@ package io.minidynamo.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.minidynamo.faults.Loopback;
-import io.minidynamo.faults.NodeProcesses;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,27 +14,32 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * A cluster of real node processes started from the built jar, on loopback ports chosen free at
  * start, with data dirs and logs under a temporary directory. Faults are real: {@link #kill} is
- * SIGKILL, {@link #pause} SIGSTOP. The processes are {@link NodeProcesses}, the same code the fault
- * runner starts its nodes with; every process is stopped by its own handle (pid), never by name.
+ * SIGKILL, {@link #pause} SIGSTOP. Every process is stopped by its own handle (pid), never by name.
  */
 final class LocalCluster implements AutoCloseable {
-  private final NodeProcesses nodes;
-  private final List<String> ids;
+  private static final Duration START_DEADLINE = Duration.ofSeconds(60);
+
+  private final Path dir;
+  private final Path jar;
+  private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
+  private final Map<String, Process> processes = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   /** JVM options every node is launched with (e.g. {@code -Dmini-dynamo.hints.enabled=off}). */
   private final List<String> jvmOptions = new ArrayList<>();
   static final ObjectMapper JSON = new ObjectMapper();
 
-  private LocalCluster(Path dir, Path jar, List<String> ids) throws IOException {
-    this.ids = List.copyOf(ids);
-    this.nodes = new NodeProcesses(dir, jar, new Loopback(ids), ids, List.of(), http);
+  private LocalCluster(Path dir, Path jar) {
+    this.dir = dir;
+    this.jar = jar;
   }
 
   /** Writes nodes.conf for {@code nodes} nodes with the given N/R/W; starts nothing yet. */
@@ -45,12 +49,19 @@ final class LocalCluster implements AutoCloseable {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("no node jar at " + jar + ": run mvn package first");
     }
-    List<String> ids = new ArrayList<>();
+    LocalCluster cluster = new LocalCluster(dir, jar);
+    StringBuilder conf = new StringBuilder();
+    conf.append("mini-dynamo {\n  n = ").append(n).append("\n  r = ").append(r)
+        .append("\n  w = ").append(w).append("\n  ring-size = 64\n  nodes = [\n");
     for (int i = 1; i <= nodes; i++) {
-      ids.add("n" + i);
+      String id = "n" + i;
+      int httpPort = freePort();
+      cluster.httpPorts.put(id, httpPort);
+      conf.append("    { id = \"").append(id).append("\", http = \"127.0.0.1:").append(httpPort)
+          .append("\", remote = \"127.0.0.1:").append(freePort()).append("\" }\n");
     }
-    LocalCluster cluster = new LocalCluster(dir, jar, ids);
-    cluster.nodes.writeConfig(n, r, w);
+    conf.append("  ]\n}\n");
+    Files.writeString(dir.resolve("nodes.conf"), conf.toString());
     return cluster;
   }
 
@@ -79,20 +90,26 @@ final class LocalCluster implements AutoCloseable {
     return this;
   }
 
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
   List<String> ids() {
-    return new ArrayList<>(ids);
+    return new ArrayList<>(httpPorts.keySet());
   }
 
   Path configFile() {
-    return nodes.configFile();
+    return dir.resolve("nodes.conf");
   }
 
   Path dataDir(String id) {
-    return nodes.dataDir(id);
+    return dir.resolve("data").resolve(id);
   }
 
   Path log(String id) {
-    return nodes.log(id);
+    return dir.resolve(id + ".log");
   }
 
   /** Launches every node (with the cluster's JVM options plus {@code extraJvmOptions}), then awaits all healthy. */
@@ -107,9 +124,18 @@ final class LocalCluster implements AutoCloseable {
 
   /** Starts a node process (appending to its log) without waiting for it. */
   Process launch(String id, String... extraJvmOptions) throws IOException {
-    List<String> options = new ArrayList<>(jvmOptions);
-    options.addAll(List.of(extraJvmOptions));
-    return nodes.launch(id, options);
+    List<String> command = new ArrayList<>(List.of(
+        javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of(extraJvmOptions));
+    command.addAll(List.of("-jar", jar.toString(),
+        "--id", id, "--config", configFile().toString(), "--data-dir", dataDir(id).toString()));
+    Process process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile()))
+        .start();
+    processes.put(id, process);
+    return process;
   }
 
   void start(String id, String... extraJvmOptions) throws IOException {
@@ -119,54 +145,83 @@ final class LocalCluster implements AutoCloseable {
 
   /** SIGKILL every live node at once (all signals sent before waiting for any), and wait until all are gone. */
   void killAll() throws InterruptedException {
-    nodes.killAll();
+    List<Process> live = processes.values().stream().filter(Process::isAlive).toList();
+    live.forEach(Process::destroyForcibly);
+    for (Process process : live) {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("pid " + process.pid() + " survived SIGKILL");
+      }
+    }
   }
 
   /** SIGKILL, and wait until the process is gone. */
   void kill(String id) throws InterruptedException {
-    nodes.kill(id);
+    Process process = processes.get(id);
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(id + " survived SIGKILL");
+    }
   }
 
   /** SIGTERM, and the exit status once the node has shut down. */
   int stop(String id) throws InterruptedException {
-    try {
-      return nodes.stop(id);
-    } catch (IOException e) {
-      throw new IllegalStateException("stopping " + id + ": " + e.getMessage(), e);
+    Process process = processes.get(id);
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(id + " did not stop within 30 s of SIGTERM");
     }
+    return process.exitValue();
   }
 
   void pause(String id) throws IOException, InterruptedException {
-    nodes.pause(id);
+    signal(id, "-STOP");
   }
 
   void resume(String id) throws IOException, InterruptedException {
-    nodes.resume(id);
+    signal(id, "-CONT");
   }
 
-  boolean isAlive(String id) {
-    return nodes.isAlive(id);
-  }
-
-  void awaitHealthy(String id) {
-    try {
-      nodes.awaitHealthy(id);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
+  private void signal(String id, String signal) throws IOException, InterruptedException {
+    long pid = processes.get(id).pid();
+    Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill " + signal + " " + pid + " failed");
     }
   }
 
+  boolean isAlive(String id) {
+    Process process = processes.get(id);
+    return process != null && process.isAlive();
+  }
+
+  void awaitHealthy(String id) {
+    await(START_DEADLINE, () -> {
+      if (!isAlive(id)) {
+        throw new IllegalStateException(id + " exited during start; log:\n" + logTail(id));
+      }
+      return healthy(id);
+    }, () -> id + " not healthy; log:\n" + logTail(id));
+  }
+
   boolean healthy(String id) {
-    return nodes.healthy(id);
+    try {
+      return get(id, "/health").statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   String logTail(String id) {
-    return nodes.logTail(id);
+    try {
+      List<String> lines = Files.readAllLines(log(id), StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
   }
 
   URI uri(String id, String pathAndQuery) {
-    return nodes.base(id).resolve(pathAndQuery);
+    return URI.create("http://127.0.0.1:" + httpPorts.get(id) + pathAndQuery);
   }
 
   HttpResponse<byte[]> send(HttpRequest request) throws IOException {
@@ -270,8 +325,18 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
   @Override
-  public void close() {
-    nodes.close();
+  public void close() throws InterruptedException {
+    for (Map.Entry<String, Process> entry : processes.entrySet()) {
+      Process process = entry.getValue();
+      if (process.isAlive()) {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
   }
 }

@@ -44,6 +44,13 @@ public final class FaultRunner {
   static final int R = 2;
   static final int W = 2;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Node settings every run adds, for the machine rather than the test: on a loaded machine a
+   * starting JVM can miss Artery's default 3 s to bind its port and exit, which would end the run
+   * with a start failure that says nothing about the store. Recorded in the history's settings.
+   */
+  static final Map<String, String> ENVIRONMENT_SETTINGS =
+      Map.of("pekko.remote.artery.bind.bind-timeout", "30s");
 
   private FaultRunner() {}
 
@@ -159,7 +166,9 @@ public final class FaultRunner {
 
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(1)).build();
-    List<String> jvmOptions = options.settings().entrySet().stream()
+    Map<String, String> nodeSettings = new LinkedHashMap<>(ENVIRONMENT_SETTINGS);
+    nodeSettings.putAll(options.settings());
+    List<String> jvmOptions = nodeSettings.entrySet().stream()
         .map(setting -> "-D" + setting.getKey() + "=" + setting.getValue()).toList();
     try (NodeProcesses nodes = new NodeProcesses(dir, jar(), network, ids, jvmOptions, http)) {
       Thread stopNodes = new Thread(nodes::close, "faults-stop-nodes");
@@ -205,7 +214,7 @@ public final class FaultRunner {
       ids.forEach(id -> urls.put(id, nodes.base(id).toString()));
       History history = new History(
           new History.Run(options.seed(), options.mode(), network.name(), urls, N, R, W,
-              recorder.startEpochMillis(), workloadMicros, options.settings()),
+              recorder.startEpochMillis(), workloadMicros, nodeSettings),
           recorder.operations(),
           recorder.faults(),
           convergence.reads(),

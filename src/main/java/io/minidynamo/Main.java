@@ -95,11 +95,18 @@ public final class Main {
   /** The journal and snapshot store under the data dir, with the node's durability. */
   private static Config storageConfig(Path dataDir, NodeSettings settings) {
     String durability = settings.durability().name().toLowerCase(java.util.Locale.ROOT);
+    if (settings.unsafeSkipPersist()) {
+      System.err.println("mini-dynamo: WARNING: UNSAFE TEST SETTING mini-dynamo.test.unsafe-skip-persist = on:"
+          + " writes are acknowledged but never written to disk; a crash loses them");
+    }
     return ConfigFactory.parseMap(Map.of(
         "mini-dynamo.persistence.journal.dir", dataDir.toString(),
         "mini-dynamo.persistence.journal.durability", durability,
+        "mini-dynamo.persistence.journal.unsafe-skip-persist", settings.unsafeSkipPersist(),
         "mini-dynamo.persistence.snapshot-store.dir", dataDir.toString(),
-        "mini-dynamo.persistence.snapshot-store.durability", durability), "data dir and durability");
+        "mini-dynamo.persistence.snapshot-store.durability", durability,
+        "mini-dynamo.persistence.snapshot-store.unsafe-skip-persist", settings.unsafeSkipPersist()),
+        "data dir and durability");
   }
 
   /** One process per data dir: a second node on the same dir would corrupt it. */

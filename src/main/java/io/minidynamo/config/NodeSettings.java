@@ -32,6 +32,7 @@ import java.time.Duration;
  * @param antiEntropyMaxKeys keys one exchange repairs at most
  * @param antiEntropyTimeout deadline of one exchange
  * @param membershipProbeInterval how often a node that is not a cluster member probes its peers
+ * @param unsafeSkipPersist test-only, deliberately broken: acknowledge writes never written to disk
  */
 public record NodeSettings(
     Duration requestTimeout,
@@ -57,7 +58,8 @@ public record NodeSettings(
     int antiEntropyLevelsPerStep,
     int antiEntropyMaxKeys,
     Duration antiEntropyTimeout,
-    Duration membershipProbeInterval) {
+    Duration membershipProbeInterval,
+    boolean unsafeSkipPersist) {
 
   /** What an acknowledgement promises. */
   public enum Durability {
@@ -92,7 +94,8 @@ public record NodeSettings(
           c.getInt("anti-entropy.levels-per-step"),
           c.getInt("anti-entropy.max-keys-per-exchange"),
           c.getDuration("anti-entropy.exchange-timeout"),
-          c.getDuration("membership.probe-interval"));
+          c.getDuration("membership.probe-interval"),
+          c.getBoolean("test.unsafe-skip-persist"));
       settings.validate();
       return settings;
     } catch (ConfigException e) {

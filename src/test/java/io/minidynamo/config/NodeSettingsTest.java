@@ -24,6 +24,12 @@ class NodeSettingsTest {
     assertEquals(10_000, settings.maxPendingWrites());
     assertEquals(10_000, settings.snapshotEvery());
     assertEquals(Duration.ZERO, settings.clockOffset());
+    assertEquals(false, settings.unsafeSkipPersist(), "the broken self-test setting is off by default");
+  }
+
+  @Test
+  void fromConfig_unsafeSkipPersistOn_isRead() {
+    assertTrue(settings("mini-dynamo.test.unsafe-skip-persist = on").unsafeSkipPersist());
   }
 
   @Test

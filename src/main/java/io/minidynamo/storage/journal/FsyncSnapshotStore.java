@@ -64,6 +64,8 @@ public final class FsyncSnapshotStore extends SnapshotStore {
   private final Serialization serialization = SerializationExtension.get(context().system());
   private final Path dir;
   private final Durability durability;
+  /** Test-only, deliberately broken: snapshots are acknowledged and never written. */
+  private final boolean unsafeSkipPersist;
   private final AtomicLong saved = new AtomicLong();
   private final AtomicLong lastSize = new AtomicLong();
   private final AtomicLong totalBytes = new AtomicLong();
@@ -74,6 +76,8 @@ public final class FsyncSnapshotStore extends SnapshotStore {
   public FsyncSnapshotStore(Config config) throws IOException {
     this.dir = Path.of(config.getString("dir")).resolve("snapshots");
     this.durability = Durability.parse(config.getString("durability"));
+    this.unsafeSkipPersist =
+        config.hasPath("unsafe-skip-persist") && config.getBoolean("unsafe-skip-persist");
     Files.createDirectories(dir);
     StorageStats.get(context().system()).registerSnapshots(statsSource);
   }
@@ -86,6 +90,9 @@ public final class FsyncSnapshotStore extends SnapshotStore {
 
   @Override
   public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
+    if (unsafeSkipPersist) {
+      return Futures.successful(null);
+    }
     return attempt(() -> save(metadata, snapshot));
   }
 

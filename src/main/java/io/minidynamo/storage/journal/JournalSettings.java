@@ -10,9 +10,15 @@ import java.nio.file.Path;
  * @param segmentSize a segment is rolled once it is at least this large
  * @param durability whether writes are forced before they are acknowledged
  * @param replayDispatcher dispatcher that runs blocking replay reads
+ * @param unsafeSkipPersist test-only, deliberately broken: acknowledge writes without writing them
+ *     (the fault-injection suite's self-test; see {@code mini-dynamo.test.unsafe-skip-persist})
  */
 record JournalSettings(
-    Path segmentDir, long segmentSize, Durability durability, String replayDispatcher) {
+    Path segmentDir,
+    long segmentSize,
+    Durability durability,
+    String replayDispatcher,
+    boolean unsafeSkipPersist) {
 
   static JournalSettings from(Config config) {
     long segmentSize = config.getBytes("segment-size");
@@ -23,6 +29,7 @@ record JournalSettings(
         Path.of(config.getString("dir")).resolve("journal"),
         segmentSize,
         Durability.parse(config.getString("durability")),
-        config.getString("replay-dispatcher"));
+        config.getString("replay-dispatcher"),
+        config.hasPath("unsafe-skip-persist") && config.getBoolean("unsafe-skip-persist"));
   }
 }

@@ -84,6 +84,11 @@ public final class SegmentJournal extends AsyncWriteJournal {
     }
     segments.segmentIds().forEach(index::registerSegment);
     logRecovery();
+    if (settings.unsafeSkipPersist()) {
+      log.error("UNSAFE TEST SETTING mini-dynamo.test.unsafe-skip-persist = on: writes are acknowledged "
+          + "WITHOUT being written to the journal; every write is lost when the node dies. "
+          + "Only for the fault-injection suite's self-test.");
+    }
     this.writer = new GroupCommitWriter(segments, index, settings.durability(), log);
     StorageStats.get(context().system()).registerJournal(statsSource);
   }
@@ -102,11 +107,17 @@ public final class SegmentJournal extends AsyncWriteJournal {
       }
     }
     Iterable<Optional<Exception>> outcome = results;
+    if (settings.unsafeSkipPersist()) {
+      return Futures.successful(outcome); // the deliberate bug: acknowledged, never written
+    }
     return FutureConverters.asScala(writer.append(accepted).thenApply(done -> outcome));
   }
 
   @Override
   public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
+    if (settings.unsafeSkipPersist()) {
+      return Futures.successful(null);
+    }
     return FutureConverters.asScala(writer.delete(persistenceId, toSequenceNr));
   }
 

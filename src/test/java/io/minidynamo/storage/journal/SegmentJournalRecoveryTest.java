@@ -60,6 +60,17 @@ final class SegmentJournalRecoveryTest {
     withSystem(s -> assertEquals(payloads(1, 5), replay(s, PID, 1, Long.MAX_VALUE, Long.MAX_VALUE, 5)));
   }
 
+  /**
+   * The fault suite's deliberately broken self-test setting: writes are acknowledged like any other,
+   * yet nothing reaches the disk, so a restart replays nothing.
+   */
+  @Test
+  void unsafeSkipPersist_acknowledgesButARestartReplaysNothing() {
+    String unsafe = JournalTesting.JOURNAL + ".unsafe-skip-persist = on";
+    withSystem(unsafe, s -> writeEvents(s, PID, 1, 5));
+    withSystem(s -> assertEquals(List.of(), replay(s, PID, 1, Long.MAX_VALUE, Long.MAX_VALUE, 0)));
+  }
+
   @Test
   void restart_afterDeleteTo_deletionAndHighestSurvive() {
     withSystem(

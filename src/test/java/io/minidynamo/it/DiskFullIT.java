@@ -45,7 +45,11 @@ class DiskFullIT {
       Map<String, String> acknowledged = new LinkedHashMap<>();
       List<Integer> statuses = new ArrayList<>();
 
-      assertEquals(204, put(cluster, "before", "v0", 3, acknowledged, statuses));
+      // precondition: all three replicas acknowledge (the first requests may race the nodes
+      // connecting to each other)
+      LocalCluster.await(Duration.ofSeconds(60), LocalCluster.io(() ->
+              put(cluster, "before", "v0", 3, acknowledged, new ArrayList<>()) == 204),
+          () -> "no W=3 write acknowledged before the disk was filled" + cluster.logTails());
 
       Path filler = n3Data.resolve("filler");
       fill(filler);

@@ -30,7 +30,9 @@ URL="http://127.0.0.1:$PORT"
 [ -f "$JAR" ] || mvn -B -o -q package -DskipTests
 WORK="$(mktemp -d "${BENCH_TMP:-/tmp}/mini-dynamo-recovery.XXXXXX")"
 PID=""
+WRK=""
 cleanup() {
+  if [ -n "$WRK" ]; then kill -TERM "$WRK" 2>/dev/null || true; fi
   if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
     kill -TERM "$PID" 2>/dev/null || true
     for _ in $(seq 1 200); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
@@ -71,6 +73,7 @@ cpu_seconds() { # utime + stime of $PID in seconds
 }
 
 echo "date: $(date -u '+%F %T') UTC  commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+dirty')"
+echo "jar: $JAR, built $(date -u -r "$JAR" '+%F %T') UTC"
 echo "settings: KEYS=$KEYS VALUE_BYTES=$VALUE_BYTES RUNS=$RUNS COLD=${COLD:-0} JAVA_OPTS=$JAVA_OPTS"
 echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -80,7 +83,19 @@ if [ -z "${DATA:-}" ]; then
   healthy || { echo "node not healthy; log:"; tail -50 "$WORK/node.log"; exit 1; }
   WRK_THREADS=2 KEYS="$KEYS" VALUE_BYTES="$VALUE_BYTES" \
     wrk -t2 -c32 -d3600s --timeout 10s -s scripts/bench/load-sequential.lua "$URL" \
-    | grep LOADED | tee "$WORK/load.txt"
+    >"$WORK/wrk.txt" 2>&1 &
+  WRK=$!
+  # guard: wrk's threads stop themselves once every key is answered; should one not, wrk is
+  # interrupted (it then prints its summary) once the journal has not grown for 60 s
+  last=-1; still=0
+  while kill -0 "$WRK" 2>/dev/null; do
+    sleep 5
+    events=$(curl -s --max-time 5 "$URL/debug/persist" | python3 -c 'import json,sys; print(json.load(sys.stdin)["journal"]["events"])' 2>/dev/null || echo -1)
+    if [ "$events" = "$last" ]; then still=$((still + 5)); else still=0; last=$events; fi
+    if [ "$still" -ge 60 ]; then kill -INT "$WRK" 2>/dev/null || true; fi
+  done
+  wait "$WRK" || true
+  grep LOADED "$WORK/wrk.txt" | tee "$WORK/load.txt"
   # a few PUTs may fail on a loaded machine (each failure is reported); more than 0.1 % is a failed load
   loaded=$(sed -n 's/.*puts_204=\([0-9]*\).*/\1/p' "$WORK/load.txt")
   [ "$loaded" -ge $((KEYS - KEYS / 1000)) ] || { echo "load incomplete: $loaded of $KEYS"; exit 1; }

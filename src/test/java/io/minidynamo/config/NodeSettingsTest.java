@@ -22,7 +22,7 @@ class NodeSettingsTest {
     assertEquals(NodeSettings.Durability.FSYNC, settings.durability());
     assertEquals(512, settings.maxWriteBatch());
     assertEquals(10_000, settings.maxPendingWrites());
-    assertEquals(10_000, settings.snapshotEvery());
+    assertEquals(2_000, settings.snapshotEvery());
     assertEquals(Duration.ZERO, settings.clockOffset());
     assertEquals(false, settings.unsafeSkipPersist(), "the broken self-test setting is off by default");
   }

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -193,7 +194,8 @@ class AntiEntropyExchangeTest {
   private static ActorRef<ReplicaProtocol.Command> router(
       ActorTestKit kit, String node, int partition) {
     NodeSettings settings = NodeSettings.fromConfig(ConfigFactory.defaultReference());
-    return kit.spawn(ReplicaRouter.create(node, List.of(partition), new HybridClock(() -> 0L),
+    return kit.spawn(ReplicaRouter.create(node, Map.of(partition, List.of(node.equals("a") ? "b" : "a")),
+        new HybridClock(() -> 0L),
         settings, new RecoveryStats(1, () -> 0L)), "replica-" + node + "-" + partition);
   }
 

@@ -242,7 +242,7 @@ class HintStoreTest {
   @Test
   void restart_afterSnapshots_keepsTheHints() throws IOException {
     HintStore.Settings settings = new HintStore.Settings(
-        NEVER, 10, NEVER, new WriteBatcher.Limits(1, 1_000, Duration.ofSeconds(5)), 2);
+        NEVER, 10, NEVER, new WriteBatcher.Limits(1, 1_000, Duration.ofSeconds(5)), 2, Duration.ofHours(1));
     ActorRef<ReplicaProtocol.Command> first = store(settings);
     for (int i = 1; i <= 7; i++) {
       hint(first, put("k" + i, i));
@@ -268,7 +268,8 @@ class HintStoreTest {
 
   private static HintStore.Settings settings(Duration interval, int batch, Duration timeout) {
     return new HintStore.Settings(
-        interval, batch, timeout, new WriteBatcher.Limits(64, 1_000, Duration.ofSeconds(5)), 1_000);
+        interval, batch, timeout, new WriteBatcher.Limits(64, 1_000, Duration.ofSeconds(5)), 1_000,
+        Duration.ofHours(1));
   }
 
   private static WriteAck hint(ActorRef<ReplicaProtocol.Command> store, Record record) {

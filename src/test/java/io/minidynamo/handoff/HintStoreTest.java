@@ -256,6 +256,30 @@ class HintStoreTest {
     assertEquals(Map.of(TARGET, 7), stats(second).targets());
   }
 
+  /**
+   * The hint floor never rises above a pending hint, and once answered, a hinted write older than it
+   * is refused with an error (the coordinator sees a failed fallback), never stored or dropped silently.
+   */
+  @Test
+  void hintFloor_heldDownByThePendingHint_andOlderHintsRefusedAfterwards() {
+    ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 10, NEVER));
+    assertTrue(hint(store, put("a", 5)).ok());
+    assertTrue(hint(store, put("old", 3)).ok(), "no floor answered yet: any age is accepted");
+    assertEquals(new HintProtocol.HintFloor(nodeId, 3), floor(store));
+
+    WriteAck refused = hint(store, put("older", 2));
+    assertTrue(!refused.ok() && refused.error().contains("hint floor"), refused.toString());
+    assertTrue(hint(store, put("c", 4)).ok());
+    assertEquals(3, stats(store).count());
+    assertEquals(new HintProtocol.HintFloor(nodeId, 3), floor(store));
+  }
+
+  private static HintProtocol.HintFloor floor(ActorRef<ReplicaProtocol.Command> store) {
+    TestProbe<HintProtocol.HintFloor> probe = testKit.createTestProbe();
+    store.tell(new HintProtocol.GetHintFloor(probe.ref()));
+    return probe.receiveMessage();
+  }
+
   private static long snapshotFiles(String persistenceId) throws IOException {
     try (Stream<Path> files = Files.list(snapshots)) {
       return files.filter(file -> file.getFileName().toString().contains(persistenceId)).count();

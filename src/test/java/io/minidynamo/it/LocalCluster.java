@@ -67,7 +67,7 @@ final class LocalCluster implements AutoCloseable {
 
   static LocalCluster start(Path dir, int nodes, int n, int r, int w) throws IOException {
     LocalCluster cluster = create(dir, nodes, n, r, w);
-    cluster.startAll();
+    cluster.startOrClose();
     return cluster;
   }
 
@@ -79,8 +79,25 @@ final class LocalCluster implements AutoCloseable {
       throws IOException {
     LocalCluster cluster = create(dir, nodes, n, r, w);
     cluster.jvmOptions(jvmOptions);
-    cluster.startAll();
+    cluster.startOrClose();
     return cluster;
+  }
+
+  /**
+   * Starts every node; if one fails to come up, stops the ones already launched before rethrowing:
+   * the caller never got the cluster, so its try-with-resources cannot close it (they leaked).
+   */
+  private void startOrClose() throws IOException {
+    try {
+      startAll();
+    } catch (RuntimeException | Error | IOException e) {
+      try {
+        close();
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      throw e;
+    }
   }
 
   /** Sets the JVM options every later launch of every node gets (before its own extra options). */

@@ -26,7 +26,8 @@ import java.util.function.BooleanSupplier;
  * SIGKILL, {@link #pause} SIGSTOP. Every process is stopped by its own handle (pid), never by name.
  */
 final class LocalCluster implements AutoCloseable {
-  private static final Duration START_DEADLINE = Duration.ofSeconds(60);
+  /** Generous: on a 2-core machine shared with other test suites a JVM has taken over 60 s to come up. */
+  private static final Duration START_DEADLINE = Duration.ofSeconds(120);
 
   private final Path dir;
   private final Path jar;

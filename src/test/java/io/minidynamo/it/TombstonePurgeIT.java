@@ -85,6 +85,13 @@ class TombstonePurgeIT {
    * back on that primary, and anti-entropy would spread it. The hint floor keeps every tombstone
    * while any node's hints are unknown; once the fallback is back and its hint delivered (LWW: the
    * tombstone wins), the tombstone is purged and the key stays deleted.
+   *
+   * <p>Known weakness: with the hint-floor rule switched off (cutoff ignoring floors, purge passes not
+   * stopped by an unreachable node) this test still passed in the one run tried. A likely reason, not
+   * confirmed: while n4 (a member) is down the restarted primary cannot become Up (no convergence with
+   * an unreachable member, no downing provider), so the other primaries keep it marked unreachable,
+   * skip it in anti-entropy and never learn that it holds the tombstone — the purge is blocked by
+   * rule 1 as well. The floor itself is tested in HintStoreTest, HintFloorsTest and PurgeCutoffTest.
    */
   @Test
   void hintHolderDown_noPurge_thenOldHintDelivered_andKeyStaysDeleted(@TempDir Path dir)

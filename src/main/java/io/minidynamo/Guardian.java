@@ -47,7 +47,7 @@ public final class Guardian {
       List<Integer> held = ring.partitionsReplicatedBy(self.id());
       RecoveryStats recovery = new RecoveryStats(held.size(), System::currentTimeMillis);
       ActorRef<ReplicaProtocol.Command> replica = context.spawn(
-          ReplicaRouter.create(self.id(), held, clock, settings, recovery), ReplicaRouter.NAME);
+          ReplicaRouter.create(self.id(), ReplicaRouter.heldPartitions(ring, self.id()), clock, settings, recovery), ReplicaRouter.NAME);
       Map<String, ActorRef<ReplicaProtocol.Command>> replicas =
           Peers.resolveAll(context.getSystem(), cluster, ReplicaRouter.NAME);
       ActorRef<ReplicaProtocol.Command> hints = context.spawn(
@@ -84,7 +84,9 @@ public final class Guardian {
         settings.antiEntropyInterval(),
         settings.antiEntropyConcurrency(),
         new AntiEntropyExchange.Settings(settings.antiEntropyLevelsPerStep(),
-            settings.antiEntropyMaxKeys(), settings.antiEntropyTimeout()));
+            settings.antiEntropyMaxKeys(), settings.antiEntropyTimeout()),
+        settings.tombstoneGrace(),
+        settings.tombstonePurgeBatch());
   }
 
   private static HintStore.Settings hintSettings(NodeSettings settings) {
@@ -94,7 +96,8 @@ public final class Guardian {
         settings.hintDeliveryTimeout(),
         new WriteBatcher.Limits(
             settings.maxWriteBatch(), settings.maxPendingWrites(), settings.maxRequestTimeout()),
-        settings.hintSnapshotEvery());
+        settings.hintSnapshotEvery(),
+        settings.tombstoneGrace());
   }
 
   private static void bind(ActorContext<Void> context, HostPort listen, HttpApi api) {

@@ -68,6 +68,7 @@ class SerializationRoundTripTest {
   private static TestProbe<TreeHashes> hashesProbe;
   private static TestProbe<LeafEntries> entriesProbe;
   private static TestProbe<Records> recordsProbe;
+  private static TestProbe<HintProtocol.HintFloor> floorProbe;
   private static TestProbe<MembershipBootstrap.ProbeReply> membershipProbe;
 
   private static final Version VERSION = new Version(1_700_000_000_123_456L, "n2");
@@ -89,6 +90,7 @@ class SerializationRoundTripTest {
     hashesProbe = testKit.createTestProbe(TreeHashes.class);
     entriesProbe = testKit.createTestProbe(LeafEntries.class);
     recordsProbe = testKit.createTestProbe(Records.class);
+    floorProbe = testKit.createTestProbe(HintProtocol.HintFloor.class);
     membershipProbe = testKit.createTestProbe(MembershipBootstrap.ProbeReply.class);
   }
 
@@ -147,6 +149,7 @@ class SerializationRoundTripTest {
             new GetLeafEntries(5, List.of(1, 1023), entriesProbe.ref()))),
         Map.entry(LeafEntries.class, List.of(
             new LeafEntries("n2", 5, List.of(entry, deleted), null),
+            new LeafEntries("n2", 5, List.of(deleted.withSettled(true)), null),
             new LeafEntries("n2", 5, List.of(), "partition 5 is not replicated by n2"))),
         Map.entry(GetRecords.class, List.of(
             new GetRecords(5, List.of("bin", "gone"), recordsProbe.ref()))),
@@ -155,6 +158,12 @@ class SerializationRoundTripTest {
             new Records("n3", 5, List.of(), "partition 5 is not replicated by n3"))),
         Map.entry(HintProtocol.ReadHinted.class, List.of(
             new HintProtocol.ReadHinted(7, "ключ", replyProbe.ref()))),
+        Map.entry(HintProtocol.GetHintFloor.class, List.of(
+            new HintProtocol.GetHintFloor(floorProbe.ref()))),
+        Map.entry(HintProtocol.HintFloor.class, List.of(
+            new HintProtocol.HintFloor("n1", 1_700_000_000_123_456L),
+            new HintProtocol.HintFloor("n2", Long.MIN_VALUE),
+            new HintProtocol.HintFloor("n3", Long.MAX_VALUE))),
         Map.entry(MembershipBootstrap.Probe.class, List.of(
             new MembershipBootstrap.Probe("n1", membershipProbe.ref()))),
         Map.entry(MembershipBootstrap.ProbeReply.class, List.of(

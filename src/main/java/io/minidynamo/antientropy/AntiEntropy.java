@@ -2,13 +2,21 @@ package io.minidynamo.antientropy;
 
 import io.minidynamo.cluster.Peers;
 import io.minidynamo.cluster.Reachability;
+import io.minidynamo.handoff.HintProtocol;
 import io.minidynamo.metrics.NodeMetrics;
+import io.minidynamo.replica.ReplicaProtocol;
 import io.minidynamo.ring.Ring;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -18,16 +26,30 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /**
  * The anti-entropy manager of a node: every {@code interval} it starts a round — one
  * {@link AntiEntropyExchange} per (partition this node replicates, other replica of it) — unless the
- * previous round is still running, with at most {@code maxConcurrent} exchanges at a time. Peers the
- * failure detector marks unreachable are skipped for the round. Keeps the counters
- * {@code /debug/ae} shows.
+ * previous round is still running, with at most {@code maxConcurrent} exchanges at a time. A round
+ * that repaired anything is followed at once by the next one (a node catching up does not wait an
+ * interval between rounds). Peers the failure detector marks unreachable are skipped for the round,
+ * and so is the rest of a peer's pairs once an exchange with it failed this round (a peer that is
+ * down or still starting costs one exchange timeout per round, not one per partition). Keeps the
+ * counters {@code /debug/ae} shows.
+ *
+ * <p>Tombstone purge: each tick, unless a purge pass is still running, it asks every node's hint
+ * store for its hint floor; with all answered it computes the {@link PurgeCutoff} and tells each
+ * local partition to purge (a bounded batch of) the tombstones below it that every replica holds
+ * ({@link TombstoneTracker}). No node may be skipped: a node that does not answer may hold a hint
+ * with an older write of a deleted key, so the pass is abandoned.
  */
 public final class AntiEntropy {
   public static final String NAME = "antientropy";
 
   /** Tuning. */
   public record Settings(
-      boolean enabled, Duration interval, int maxConcurrent, AntiEntropyExchange.Settings exchange) {}
+      boolean enabled,
+      Duration interval,
+      int maxConcurrent,
+      AntiEntropyExchange.Settings exchange,
+      Duration tombstoneGrace,
+      int purgeBatch) {}
 
   public sealed interface Command {}
 
@@ -45,13 +67,21 @@ public final class AntiEntropy {
       long keysPulled,
       long errors,
       String lastError,
-      Map<String, Long> lastExchangeMillisByPeer) {}
+      Map<String, Long> lastExchangeMillisByPeer,
+      long tombstonesPurged,
+      long tombstonesPendingPurge,
+      long purgePasses,
+      String lastPurgeBlockedBy) {}
 
   private enum Tick implements Command {
     INSTANCE
   }
 
   private record Finished(AntiEntropyExchange.Result result) implements Command {}
+
+  private record FloorAnswered(long pass, String node, long floor, String error) implements Command {}
+
+  private record PurgeAnswered(long pass, ReplicaProtocol.Purged purged) implements Command {}
 
   private record Pair(int partition, String peer) {}
 
@@ -65,6 +95,9 @@ public final class AntiEntropy {
   private final ActorRef<AntiEntropyExchange.Result> results;
   private final NodeMetrics metrics;
   private final Deque<Pair> round = new ArrayDeque<>();
+  /** Peers an exchange failed with in the current round: their remaining pairs are skipped. */
+  private final Set<String> failedThisRound = new HashSet<>();
+  private boolean repairedThisRound;
   private final Map<Pair, Boolean> inSync = new TreeMap<>(
       java.util.Comparator.comparingInt(Pair::partition).thenComparing(Pair::peer));
   private final Map<String, Long> lastExchange = new TreeMap<>();
@@ -76,6 +109,15 @@ public final class AntiEntropy {
   private long pulled;
   private long errors;
   private String lastError;
+  private long purgePass;
+  private boolean purging;
+  private final Map<String, Long> floors = new HashMap<>();
+  private int purgeRepliesAwaited;
+  private long tombstonesPurged;
+  private long purgePasses;
+  private String lastPurgeBlockedBy;
+  private final Map<Integer, Integer> pendingByPartition = new HashMap<>();
+  private final AtomicLong pendingGauge;
 
   private AntiEntropy(
       ActorContext<Command> context,
@@ -94,6 +136,8 @@ public final class AntiEntropy {
     this.wallMillis = wallMillis;
     this.results = context.messageAdapter(AntiEntropyExchange.Result.class, Finished::new);
     this.metrics = NodeMetrics.get(context.getSystem());
+    this.pendingGauge = metrics.gaugeValue(
+        "minidynamo_ae_tombstones_pending", "tombstones held, waiting to be purged");
   }
 
   public static Behavior<Command> create(
@@ -118,15 +162,25 @@ public final class AntiEntropy {
     return Behaviors.receive(Command.class)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessage(Finished.class, this::onFinished)
+        .onMessage(FloorAnswered.class, this::onFloorAnswered)
+        .onMessage(PurgeAnswered.class, this::onPurgeAnswered)
         .onMessage(GetStats.class, this::onGetStats)
         .build();
   }
 
   private Behavior<Command> onTick() {
+    startPurgePass();
     if (!round.isEmpty() || running > 0) {
       return Behaviors.same();
     }
+    startRound();
+    return Behaviors.same();
+  }
+
+  private void startRound() {
     rounds++;
+    failedThisRound.clear();
+    repairedThisRound = false;
     for (int partition : ring.partitionsReplicatedBy(nodeId)) {
       for (String peer : ring.primaries(partition)) {
         if (!peer.equals(nodeId) && !reachability.isUnreachable(peer)) {
@@ -135,12 +189,14 @@ public final class AntiEntropy {
       }
     }
     startMore();
-    return Behaviors.same();
   }
 
   private void startMore() {
     while (running < settings.maxConcurrent() && !round.isEmpty()) {
       Pair pair = round.poll();
+      if (failedThisRound.contains(pair.peer()) || reachability.isUnreachable(pair.peer())) {
+        continue;
+      }
       running++;
       context.spawnAnonymous(AntiEntropyExchange.create(
           pair.partition(), pair.peer(), peers.replica(nodeId), peers.replica(pair.peer()),
@@ -158,18 +214,104 @@ public final class AntiEntropy {
     lastExchange.put(result.peer(), wallMillis.getAsLong());
     recordMetrics(result);
     if (result.error() != null) {
+      failedThisRound.add(result.peer());
       errors++;
       lastError = "partition " + result.partition() + " with " + result.peer() + ": " + result.error();
       context.getLog().debug("anti-entropy {}", lastError);
     } else {
       inSync.put(new Pair(result.partition(), result.peer()), result.inSync());
       if (result.pushed() + result.pulled() > 0) {
+        repairedThisRound = true;
         context.getLog().info("anti-entropy repaired partition {} with {}: {} keys pushed, {} pulled",
             result.partition(), result.peer(), result.pushed(), result.pulled());
       }
     }
     startMore();
+    if (round.isEmpty() && running == 0 && repairedThisRound) {
+      startRound(); // catching up: no interval between rounds while they still repair
+    }
     return Behaviors.same();
+  }
+
+  private void startPurgePass() {
+    if (purging || !settings.enabled()) {
+      return;
+    }
+    List<String> nodes = ring.nodes();
+    for (String node : nodes) {
+      if (!node.equals(nodeId) && reachability.isUnreachable(node)) {
+        lastPurgeBlockedBy = node + " is unreachable (it may hold hints)";
+        return;
+      }
+    }
+    purging = true;
+    purgePass++;
+    floors.clear();
+    long pass = purgePass;
+    for (String node : nodes) {
+      context.ask(HintProtocol.HintFloor.class, peers.hints(node), settings.exchange().timeout(),
+          HintProtocol.GetHintFloor::new,
+          (answer, failure) -> answer != null
+              ? new FloorAnswered(pass, node, answer.floorTimestamp(), null)
+              : new FloorAnswered(pass, node, 0, String.valueOf(failure)));
+    }
+  }
+
+  private Behavior<Command> onFloorAnswered(FloorAnswered answer) {
+    if (answer.pass() != purgePass || !purging || purgeRepliesAwaited > 0) {
+      return Behaviors.same();
+    }
+    if (answer.error() != null) {
+      purging = false;
+      lastPurgeBlockedBy = "no hint floor from " + answer.node() + ": " + answer.error();
+      return Behaviors.same();
+    }
+    floors.put(answer.node(), answer.floor());
+    OptionalLong cutoff =
+        PurgeCutoff.cutoff(wallMillis.getAsLong(), settings.tombstoneGrace(), ring.nodes(), floors);
+    if (cutoff.isEmpty()) {
+      return Behaviors.same(); // more answers to come
+    }
+    lastPurgeBlockedBy = null;
+    List<Integer> partitions = ring.partitionsReplicatedBy(nodeId);
+    purgeRepliesAwaited = partitions.size();
+    if (purgeRepliesAwaited == 0) {
+      purging = false;
+    }
+    long pass = purgePass;
+    for (int partition : partitions) {
+      context.ask(ReplicaProtocol.Purged.class, peers.replica(nodeId), settings.exchange().timeout(),
+          replyTo -> new ReplicaProtocol.PurgeTombstones(
+              partition, cutoff.getAsLong(), settings.purgeBatch(), replyTo),
+          (purged, failure) -> new PurgeAnswered(pass, purged != null
+              ? purged
+              : new ReplicaProtocol.Purged(partition, 0, 0, String.valueOf(failure))));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onPurgeAnswered(PurgeAnswered answer) {
+    if (answer.pass() != purgePass || purgeRepliesAwaited == 0) {
+      return Behaviors.same();
+    }
+    ReplicaProtocol.Purged purged = answer.purged();
+    if (purged.error() == null) {
+      tombstonesPurged += purged.purged();
+      pendingByPartition.put(purged.partition(), purged.pending());
+      metrics.counter("minidynamo_ae_tombstones_purged", "tombstones purged").increment(purged.purged());
+    } else {
+      lastPurgeBlockedBy = "partition " + purged.partition() + ": " + purged.error();
+    }
+    if (--purgeRepliesAwaited == 0) {
+      purging = false;
+      purgePasses++;
+      pendingGauge.set(pendingTombstones());
+    }
+    return Behaviors.same();
+  }
+
+  private long pendingTombstones() {
+    return pendingByPartition.values().stream().mapToLong(Integer::longValue).sum();
   }
 
   private void recordMetrics(AntiEntropyExchange.Result result) {
@@ -186,7 +328,8 @@ public final class AntiEntropy {
     int synced = (int) inSync.values().stream().filter(Boolean::booleanValue).count();
     get.replyTo().tell(new Stats(settings.enabled(), rounds, exchanges, synced,
         inSync.size() - synced, hashesCompared, pushed, pulled, errors, lastError,
-        Map.copyOf(lastExchange)));
+        Map.copyOf(lastExchange), tombstonesPurged, pendingTombstones(), purgePasses,
+        lastPurgeBlockedBy));
     return Behaviors.same();
   }
 }

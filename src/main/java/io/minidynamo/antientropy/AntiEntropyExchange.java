@@ -7,6 +7,7 @@ import io.minidynamo.replica.ReplicaProtocol.GetTree;
 import io.minidynamo.replica.ReplicaProtocol.GetTreeHashes;
 import io.minidynamo.replica.ReplicaProtocol.LeafEntries;
 import io.minidynamo.replica.ReplicaProtocol.Records;
+import io.minidynamo.replica.ReplicaProtocol.TombstonesHeld;
 import io.minidynamo.replica.ReplicaProtocol.TreeCopy;
 import io.minidynamo.replica.ReplicaProtocol.TreeHashes;
 import io.minidynamo.replica.ReplicaProtocol.Write;
@@ -28,6 +29,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * peer has newer — both directions, last-write-wins, at most {@code maxKeys} keys. An in-sync
  * partition costs one root comparison. Reports one {@link Result} and stops; any failure or the
  * deadline ends it with an error (the next round tries again).
+ *
+ * <p>Once the descent is done it also tells the local partition what it learned about the peer's
+ * tombstones ({@link TombstonesHeld}: the leaves that were equal, and the tombstones both hold in the
+ * differing ones), which is how a replica learns that every replica holds a tombstone
+ * ({@link TombstoneTracker}).
  */
 public final class AntiEntropyExchange {
 
@@ -70,6 +76,10 @@ public final class AntiEntropyExchange {
   private final Settings settings;
   private final ActorRef<Result> reportTo;
   private MerkleDiff diff;
+  private long treeStamp;
+  /** Set once the descent is done. */
+  private List<Integer> differingLeaves;
+  private List<LeafReconciliation.Entry> commonTombstones = List.of();
   private int depth;
   private LeafEntries localEntries;
   private LeafEntries remoteEntries;
@@ -132,6 +142,7 @@ public final class AntiEntropyExchange {
       return finish("partition " + partition + " is not held here");
     }
     depth = tree.depth();
+    treeStamp = received.copy().stamp();
     diff = new MerkleDiff(tree, settings.levelsPerStep());
     askRemoteHashes(diff.start());
     return Behaviors.same();
@@ -159,6 +170,7 @@ public final class AntiEntropyExchange {
     }
     hashesCompared = diff.hashesCompared();
     List<Integer> leaves = diff.differingLeaves();
+    differingLeaves = leaves;
     if (leaves.isEmpty()) {
       return finish(null);
     }
@@ -187,6 +199,8 @@ public final class AntiEntropyExchange {
     if (localEntries == null || remoteEntries == null) {
       return Behaviors.same();
     }
+    commonTombstones =
+        LeafReconciliation.commonTombstones(localEntries.entries(), remoteEntries.entries());
     LeafReconciliation.Plan plan = LeafReconciliation.plan(
         localEntries.entries(), remoteEntries.entries(), settings.maxKeys());
     if (plan.isEmpty()) {
@@ -239,6 +253,9 @@ public final class AntiEntropyExchange {
   }
 
   private Behavior<Command> finish(String error) {
+    if (differingLeaves != null) {
+      local.tell(new TombstonesHeld(partition, peer, treeStamp, differingLeaves, commonTombstones));
+    }
     boolean inSync = error == null && pushed == 0 && pulled == 0;
     reportTo.tell(new Result(partition, peer, inSync, hashesCompared, pushed, pulled, error));
     return Behaviors.stopped();

@@ -21,12 +21,25 @@ public final class LeafReconciliation {
 
   private LeafReconciliation() {}
 
-  /** A replica's view of one key: its version and tombstone flag (no value bytes). */
-  public record Entry(String key, long timestamp, String writer, boolean tombstone) {
+  /**
+   * A replica's view of one key: its version and tombstone flag (no value bytes). {@code settled}:
+   * a tombstone this replica knows every other replica of the partition has held
+   * ({@link TombstoneTracker#heldByAll}); a replica that lacks the key has then purged it.
+   */
+  public record Entry(String key, long timestamp, String writer, boolean tombstone, boolean settled) {
     public Entry {
       if (key == null || writer == null) {
         throw new IllegalArgumentException("key and writer are required");
       }
+    }
+
+    public Entry(String key, long timestamp, String writer, boolean tombstone) {
+      this(key, timestamp, writer, tombstone, false);
+    }
+
+    /** The same entry with the settled flag set as given. */
+    public Entry withSettled(boolean isSettled) {
+      return new Entry(key, timestamp, writer, tombstone, isSettled);
     }
 
     public Version version() {
@@ -50,6 +63,10 @@ public final class LeafReconciliation {
    * LWW compare per key (higher timestamp wins, writer id breaks ties, as {@link Version#compare});
    * equal versions need nothing. At most {@code limit} keys in push and pull together, taken in key
    * order, so work per exchange is bounded and the keys left over are picked up by a later exchange.
+   *
+   * <p>A settled tombstone on one side with nothing on the other needs nothing: the other side held
+   * it and purged it, and copying it back would only have to be purged again (the tombstone is not a
+   * value; a key absent everywhere reads as deleted just the same).
    *
    * @throws IllegalArgumentException when {@code limit} is negative or a side lists a key twice
    */
@@ -80,12 +97,29 @@ public final class LeafReconciliation {
   /** How the local entry relates to the remote one; a missing entry is older than any present one. */
   private static Occurred compare(Entry mine, Entry theirs) {
     if (theirs == null) {
-      return Occurred.AFTER;
+      return mine.settled() ? Occurred.SAME : Occurred.AFTER;
     }
     if (mine == null) {
-      return Occurred.BEFORE;
+      return theirs.settled() ? Occurred.SAME : Occurred.BEFORE;
     }
     return mine.version().compare(theirs.version());
+  }
+
+  /**
+   * The tombstones both sides hold at the same version, sorted by key: what an exchange teaches the
+   * local {@link TombstoneTracker} about the peer inside the differing leaves.
+   */
+  public static List<Entry> commonTombstones(List<Entry> local, List<Entry> remote) {
+    SortedMap<String, Entry> theirs = byKey(remote, "remote");
+    List<Entry> common = new ArrayList<>();
+    for (Entry mine : byKey(local, "local").values()) {
+      Entry other = theirs.get(mine.key());
+      if (mine.tombstone() && other != null && other.tombstone()
+          && mine.version().compare(other.version()) == Occurred.SAME) {
+        common.add(mine);
+      }
+    }
+    return common;
   }
 
   private static SortedMap<String, Entry> byKey(List<Entry> entries, String side) {

@@ -13,13 +13,17 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * Turns Pekko Cluster membership and reachability events into hints: marks peers unreachable for
  * coordinators (which then skip them instead of waiting), and nudges the hint store to deliver to a
- * peer that became reachable or (re)joined. Logs one line per peer state change.
+ * peer that became reachable or (re)joined. A peer that left the cluster (a graceful stop: exited or
+ * removed) is marked unreachable too — the failure detector never reports a member that left, and
+ * without this every request and anti-entropy exchange would wait for its timeout — unless a newer
+ * incarnation of it has joined meanwhile. Logs one line per peer state change.
  */
 public final class MembershipListener {
   private MembershipListener() {}
@@ -30,6 +34,7 @@ public final class MembershipListener {
       Cluster.get(context.getSystem()).subscriptions().tell(
           Subscribe.create(context.getSelf(), ClusterEvent.ClusterDomainEvent.class));
       Map<String, String> idsByAddress = new HashMap<>();
+      Map<String, Long> incarnations = new HashMap<>();
       for (NodeInfo node : cluster.nodes()) {
         idsByAddress.put(node.remote().host() + ":" + node.remote().port(), node.id());
       }
@@ -42,23 +47,48 @@ public final class MembershipListener {
             return Behaviors.same();
           })
           .onMessage(ClusterEvent.ReachableMember.class, event ->
-              reachable(context, idsByAddress, reachability, hints, event.member().address()))
+              reachable(context, idsByAddress, incarnations, reachability, hints, event.member()))
           .onMessage(ClusterEvent.MemberUp.class, event ->
-              reachable(context, idsByAddress, reachability, hints, event.member().address()))
+              reachable(context, idsByAddress, incarnations, reachability, hints, event.member()))
           .onMessage(ClusterEvent.MemberJoined.class, event ->
-              reachable(context, idsByAddress, reachability, hints, event.member().address()))
+              reachable(context, idsByAddress, incarnations, reachability, hints, event.member()))
+          .onMessage(ClusterEvent.MemberExited.class, event ->
+              left(context, idsByAddress, incarnations, reachability, event.member()))
+          .onMessage(ClusterEvent.MemberRemoved.class, event ->
+              left(context, idsByAddress, incarnations, reachability, event.member()))
           .onAnyMessage(event -> Behaviors.same())
           .build();
     });
   }
 
+  private static Behavior<ClusterEvent.ClusterDomainEvent> left(
+      ActorContext<ClusterEvent.ClusterDomainEvent> context,
+      Map<String, String> idsByAddress,
+      Map<String, Long> incarnations,
+      Reachability reachability,
+      Member member) {
+    nodeId(idsByAddress, member.address()).ifPresent(id -> {
+      Long current = incarnations.get(id);
+      if (current != null && current != member.uniqueAddress().longUid()) {
+        return; // an older incarnation leaving after the restarted node joined
+      }
+      if (!reachability.isUnreachable(id)) {
+        reachability.markUnreachable(id);
+        context.getLog().info("peer {} left the cluster", id);
+      }
+    });
+    return Behaviors.same();
+  }
+
   private static Behavior<ClusterEvent.ClusterDomainEvent> reachable(
       ActorContext<ClusterEvent.ClusterDomainEvent> context,
       Map<String, String> idsByAddress,
+      Map<String, Long> incarnations,
       Reachability reachability,
       ActorRef<ReplicaProtocol.Command> hints,
-      Address address) {
-    nodeId(idsByAddress, address).ifPresent(id -> {
+      Member member) {
+    nodeId(idsByAddress, member.address()).ifPresent(id -> {
+      incarnations.put(id, member.uniqueAddress().longUid());
       if (reachability.markReachable(id)) {
         context.getLog().info("peer {} reachable again", id);
       }

@@ -33,6 +33,9 @@ import java.time.Duration;
  * @param antiEntropyTimeout deadline of one exchange
  * @param membershipProbeInterval how often a node that is not a cluster member probes its peers
  * @param unsafeSkipPersist test-only, deliberately broken: acknowledge writes never written to disk
+ * @param tombstoneGrace how old a tombstone must be before it may be purged (and how old a hinted
+ *     write's record may be when a hint store accepts it)
+ * @param tombstonePurgeBatch tombstones a partition examines for purge per anti-entropy round
  */
 public record NodeSettings(
     Duration requestTimeout,
@@ -59,7 +62,9 @@ public record NodeSettings(
     int antiEntropyMaxKeys,
     Duration antiEntropyTimeout,
     Duration membershipProbeInterval,
-    boolean unsafeSkipPersist) {
+    boolean unsafeSkipPersist,
+    Duration tombstoneGrace,
+    int tombstonePurgeBatch) {
 
   /** What an acknowledgement promises. */
   public enum Durability {
@@ -95,7 +100,9 @@ public record NodeSettings(
           c.getInt("anti-entropy.max-keys-per-exchange"),
           c.getDuration("anti-entropy.exchange-timeout"),
           c.getDuration("membership.probe-interval"),
-          c.getBoolean("test.unsafe-skip-persist"));
+          c.getBoolean("test.unsafe-skip-persist"),
+          c.getDuration("anti-entropy.tombstone-grace"),
+          c.getInt("anti-entropy.tombstone-purge-batch"));
       settings.validate();
       return settings;
     } catch (ConfigException e) {
@@ -132,6 +139,10 @@ public record NodeSettings(
         || hintDeliveryInterval.isNegative() || hintDeliveryTimeout.isZero()
         || hintDeliveryTimeout.isNegative()) {
       throw new InvalidConfigException("mini-dynamo.hints settings must be positive");
+    }
+    if (tombstoneGrace.isNegative() || tombstoneGrace.isZero() || tombstonePurgeBatch < 1) {
+      throw new InvalidConfigException(
+          "mini-dynamo.anti-entropy.tombstone-grace and tombstone-purge-batch must be positive");
     }
   }
 }

@@ -2,7 +2,9 @@ package io.minidynamo.handoff;
 
 import io.micrometer.core.instrument.Counter;
 import io.minidynamo.cluster.Peers;
+import io.minidynamo.handoff.HintProtocol.GetHintFloor;
 import io.minidynamo.handoff.HintProtocol.GetStats;
+import io.minidynamo.handoff.HintProtocol.HintFloor;
 import io.minidynamo.handoff.HintProtocol.HintedWrite;
 import io.minidynamo.handoff.HintProtocol.Nudge;
 import io.minidynamo.handoff.HintProtocol.ReadHinted;
@@ -50,11 +52,18 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * does once the record, or a newer version, is fsynced); at most one batch per target is in flight;
  * a target that failed is probed with a single hint before a full batch is sent again. Several
  * hints for one key go as the newest record only (last-write-wins makes the older ones moot).
+ *
+ * <p>Hint floor (what makes tombstone purge safe against late hints): on {@link GetHintFloor} the
+ * log answers a version timestamp below which it holds no hint and promises to store none — the
+ * older of its oldest pending hint's record and now minus {@code maxAge} (the tombstone grace), and
+ * never below a floor it answered before. A hinted write older than the floor is refused (its
+ * coordinator sees a failed fallback, never a silent drop); hints are written within a request's
+ * deadline of their version, far below any sensible grace, so in practice none is refused.
  */
 final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEvent, HintState> {
 
   /** Delivery tuning. */
-  record Settings(Duration interval, int batchSize, Duration timeout, int snapshotEvery) {}
+  record Settings(Duration interval, int batchSize, Duration timeout, int snapshotEvery, Duration maxAge) {}
 
   private enum Tick implements ReplicaProtocol.Command {
     INSTANCE
@@ -85,6 +94,8 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
   private final AtomicLong pendingGauge;
   private final Counter deliveredCounter;
   private long failedAttempts;
+  /** The highest hint floor answered (a version timestamp); hinted writes below it are refused. */
+  private long floor = Long.MIN_VALUE;
 
   private HintLog(
       ActorContext<ReplicaProtocol.Command> context,
@@ -138,11 +149,25 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
         .onCommand(DeliveryTimeout.class, this::onDeliveryTimeout)
         .onCommand(GetStats.class, this::onGetStats)
         .onCommand(ReadHinted.class, this::onReadHinted)
+        .onCommand(GetHintFloor.class, this::onGetHintFloor)
         .build();
   }
 
   private Effect<HintEvent, HintState> onAppend(HintState state, Append<?> append) {
-    List<HintedWrite> writes = append.writes().stream().map(HintedWrite.class::cast).toList();
+    List<HintedWrite> writes = new ArrayList<>();
+    for (Object write : append.writes()) {
+      HintedWrite hinted = (HintedWrite) write;
+      if (hinted.record().version().timestamp() < floor) {
+        hinted.replyTo().tell(new WriteAck(nodeId, hinted.record().key(),
+            "hint refused: its record is older than this store's hint floor (tombstone grace)"));
+      } else {
+        writes.add(hinted);
+      }
+    }
+    if (writes.isEmpty()) {
+      front.tell(new BatchDone(append.batch()));
+      return Effect().none();
+    }
     List<HintEvent> events = new ArrayList<>(writes.size());
     long id = state.nextId();
     long now = wallMillis.getAsLong();
@@ -256,6 +281,12 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
 
   private Effect<HintEvent, HintState> onReadHinted(HintState state, ReadHinted read) {
     read.replyTo().tell(new ReadReply(nodeId, read.key(), state.newest(read.partition(), read.key()), null));
+    return Effect().none();
+  }
+
+  private Effect<HintEvent, HintState> onGetHintFloor(HintState state, GetHintFloor get) {
+    floor = HintFloors.next(floor, state.oldestRecordTimestamp(), wallMillis.getAsLong(), settings.maxAge());
+    get.replyTo().tell(new HintFloor(nodeId, floor));
     return Effect().none();
   }
 

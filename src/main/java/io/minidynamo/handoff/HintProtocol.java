@@ -33,6 +33,22 @@ public final class HintProtocol {
   public record GetStats(ActorRef<Stats> replyTo) implements ReplicaProtocol.Command {}
 
   /**
+   * From anti-entropy on any node, before it purges tombstones: this store's hint floor. Answering
+   * is a promise (see {@link HintFloor}).
+   */
+  public record GetHintFloor(ActorRef<HintFloor> replyTo)
+      implements ReplicaProtocol.Command, CborSerializable {}
+
+  /**
+   * {@code floorTimestamp} (a version timestamp): no hint whose record is older than it is pending
+   * on {@code node}, and none will ever be stored there (such a hinted write is refused). A tombstone
+   * older than every node's floor can have no older write of its key waiting in any hint store.
+   * Never decreases on a node, restarts included (it is derived from the wall clock and the pending
+   * hints, which are durable).
+   */
+  public record HintFloor(String node, long floorTimestamp) implements CborSerializable {}
+
+  /**
    * What {@code /debug/hints} shows: pending hints in all ({@code count}) and per target, delivered
    * since start, failed delivery attempts, the age of the oldest pending hint.
    */

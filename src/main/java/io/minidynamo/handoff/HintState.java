@@ -121,6 +121,17 @@ public final class HintState {
         .orElse(-1);
   }
 
+  /** The oldest version timestamp of any pending hint's record, or {@link Long#MAX_VALUE} with none. */
+  public long oldestRecordTimestamp() {
+    long oldest = Long.MAX_VALUE;
+    for (TreeMap<Long, Hint> hints : byTarget.values()) {
+      for (Hint hint : hints.values()) {
+        oldest = Math.min(oldest, hint.record().version().timestamp());
+      }
+    }
+    return oldest;
+  }
+
   public Snapshot toSnapshot() {
     List<Hint> hints = new ArrayList<>();
     byTarget.values().forEach(target -> hints.addAll(target.values()));

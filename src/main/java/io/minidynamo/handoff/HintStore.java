@@ -22,14 +22,15 @@ public final class HintStore {
       int deliveryBatch,
       Duration deliveryTimeout,
       WriteBatcher.Limits limits,
-      int snapshotEvery) {}
+      int snapshotEvery,
+      Duration maxAge) {}
 
   public static Behavior<ReplicaProtocol.Command> create(String nodeId, Peers peers, Settings settings) {
     WriteBatcher.Spec<HintedWrite> spec = new WriteBatcher.Spec<>(
         HintedWrite.class, HintedWrite::replyTo, write -> write.record().key());
     HintLog.Settings logSettings = new HintLog.Settings(
         settings.deliveryInterval(), settings.deliveryBatch(), settings.deliveryTimeout(),
-        settings.snapshotEvery());
+        settings.snapshotEvery(), settings.maxAge());
     return WriteBatcher.create(nodeId, spec, settings.limits(),
         front -> HintLog.create(nodeId, front, peers, logSettings, System::currentTimeMillis));
   }

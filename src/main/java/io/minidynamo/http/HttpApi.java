@@ -365,7 +365,11 @@ public final class HttpApi extends AllDirectives {
                 "keys_repaired_in", stats.keysPulled(),
                 "errors", stats.errors(),
                 "last_error", stats.lastError(),
-                "last_exchange_ms_by_peer", stats.lastExchangeMillisByPeer())),
+                "last_exchange_ms_by_peer", stats.lastExchangeMillisByPeer(),
+                "tombstones_purged", stats.tombstonesPurged(),
+                "tombstones_pending_purge", stats.tombstonesPendingPurge(),
+                "purge_passes", stats.purgePasses(),
+                "purge_blocked_by", stats.lastPurgeBlockedBy())),
         silent("anti-entropy"));
     return completeWithFuture(response);
   }

@@ -1,11 +1,16 @@
 package io.minidynamo.replica;
 
+import io.minidynamo.antientropy.LeafReconciliation;
 import io.minidynamo.antientropy.MerkleTree;
+import io.minidynamo.antientropy.TombstoneTracker;
 import io.minidynamo.replica.ReplicaProtocol.GetLeafEntries;
 import io.minidynamo.replica.ReplicaProtocol.GetRecords;
 import io.minidynamo.replica.ReplicaProtocol.GetTree;
 import io.minidynamo.replica.ReplicaProtocol.GetTreeHashes;
 import io.minidynamo.replica.ReplicaProtocol.LeafEntries;
+import io.minidynamo.replica.ReplicaProtocol.PurgeTombstones;
+import io.minidynamo.replica.ReplicaProtocol.Purged;
+import io.minidynamo.replica.ReplicaProtocol.TombstonesHeld;
 import io.minidynamo.replica.ReplicaProtocol.Read;
 import io.minidynamo.replica.ReplicaProtocol.Records;
 import io.minidynamo.replica.ReplicaProtocol.TreeCopy;
@@ -54,6 +59,13 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * key) is persisted; a record that does not supersede the stored one is acknowledged without being
  * persisted; the parent hears {@link BatchDone} after every batch and {@link LogReady} after every
  * recovery, so it never waits on a batch lost to a journal failure.
+ *
+ * <p>Tombstone purge: beside the state, a {@link TombstoneTracker} (in memory, rebuilt at recovery
+ * with no holders known) learns from anti-entropy exchanges which peers hold which tombstones; a
+ * {@link PurgeTombstones} removes those every peer holds below the cutoff the anti-entropy manager
+ * computed. A purge is not an event (no journal format change): after a restart the tombstone may
+ * come back from the journal or the last snapshot, which is harmless — it is the same tombstone, and
+ * it is purged again once relearned. Snapshots taken after the purge no longer contain it.
  */
 final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, Record, PartitionState> {
 
@@ -71,6 +83,7 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
   /** Events applied before the first RecoveryCompleted: replayed from the journal. */
   private long replayed;
   private boolean recovered;
+  private final TombstoneTracker tombstones;
 
   private PartitionLog(
       ActorContext<ReplicaProtocol.Command> context,
@@ -78,7 +91,8 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
       int partition,
       ActorRef<ReplicaProtocol.Command> parent,
       Snapshots snapshots,
-      RecoveryStats recoveryStats) {
+      RecoveryStats recoveryStats,
+      List<String> peers) {
     super(
         PersistenceId.ofUniqueId("replica-" + partition),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2));
@@ -88,16 +102,20 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
     this.partition = partition;
     this.context = context;
     this.recoveryStats = recoveryStats;
+    MerkleTree shape = new MerkleTree(PartitionState.TREE_DEPTH);
+    this.tombstones = new TombstoneTracker(peers, shape.leafCount(), shape::leafOf);
   }
 
+  /** @param peers the other replicas of this partition, whose holding of tombstones is tracked */
   static Behavior<ReplicaProtocol.Command> create(
       String nodeId,
       int partition,
       ActorRef<ReplicaProtocol.Command> parent,
       Snapshots snapshots,
-      RecoveryStats recoveryStats) {
+      RecoveryStats recoveryStats,
+      List<String> peers) {
     return Behaviors.setup(context ->
-        new PartitionLog(context, nodeId, partition, parent, snapshots, recoveryStats));
+        new PartitionLog(context, nodeId, partition, parent, snapshots, recoveryStats, peers));
   }
 
   @Override
@@ -115,6 +133,8 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
         .onCommand(GetLeafEntries.class, this::onGetLeafEntries)
         .onCommand(GetRecords.class, this::onGetRecords)
         .onCommand(GetTree.class, this::onGetTree)
+        .onCommand(TombstonesHeld.class, this::onTombstonesHeld)
+        .onCommand(PurgeTombstones.class, this::onPurgeTombstones)
         .build();
   }
 
@@ -179,8 +199,12 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
   }
 
   private Effect<Record, PartitionState> onGetLeafEntries(PartitionState state, GetLeafEntries get) {
-    get.replyTo().tell(new LeafEntries(
-        nodeId, get.partition(), state.entriesInLeaves(Set.copyOf(get.leaves())), null));
+    List<LeafReconciliation.Entry> entries = state.entriesInLeaves(Set.copyOf(get.leaves())).stream()
+        .map(entry -> entry.tombstone()
+            ? entry.withSettled(tombstones.heldByAll(entry.key(), entry.version()))
+            : entry)
+        .toList();
+    get.replyTo().tell(new LeafEntries(nodeId, get.partition(), entries, null));
     return Effect().none();
   }
 
@@ -191,7 +215,28 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
   }
 
   private Effect<Record, PartitionState> onGetTree(PartitionState state, GetTree get) {
-    get.replyTo().tell(new TreeCopy(state.tree().copy()));
+    get.replyTo().tell(new TreeCopy(state.tree().copy(), tombstones.stamp()));
+    return Effect().none();
+  }
+
+  private Effect<Record, PartitionState> onTombstonesHeld(PartitionState state, TombstonesHeld held) {
+    tombstones.peerSynced(held.peer(), held.treeStamp(), held.differingLeaves());
+    for (LeafReconciliation.Entry entry : held.commonTombstones()) {
+      tombstones.peerHolds(held.peer(), entry.key(), entry.version());
+    }
+    return Effect().none();
+  }
+
+  private Effect<Record, PartitionState> onPurgeTombstones(PartitionState state, PurgeTombstones purge) {
+    int purged = 0;
+    for (TombstoneTracker.Tombstone tombstone
+        : tombstones.purgeable(purge.cutoffTimestamp(), purge.maxExamined())) {
+      if (state.purge(tombstone.key(), tombstone.version())) {
+        purged++;
+      }
+      tombstones.purged(tombstone.key());
+    }
+    purge.replyTo().tell(new Purged(partition, purged, tombstones.size(), null));
     return Effect().none();
   }
 
@@ -201,7 +246,9 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
       if (!recovered) {
         replayed++;
       }
-      state.apply(record);
+      if (state.apply(record) && recovered) {
+        tombstones.applied(record);
+      }
       return state;
     };
   }
@@ -210,6 +257,8 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
   public SignalHandler<PartitionState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
+          // also after a journal failure restarted the log: tombstones a snapshot brought back
+          state.forEachRecord(tombstones::track);
           if (!recovered) {
             recovered = true;
             if (recoveryStats.partitionRecovered(partition, state.size(), replayed)) {

@@ -85,11 +85,54 @@ public final class ReplicaProtocol {
   public record GetTree(int partition, ActorRef<TreeCopy> replyTo) implements PartitionCommand {
     @Override
     public void fail(String node, String error) {
-      replyTo.tell(new TreeCopy(null));
+      replyTo.tell(new TreeCopy(null, 0));
     }
   }
 
-  public record TreeCopy(MerkleTree tree) {}
+  /**
+   * A copy of the tree and the {@link io.minidynamo.antientropy.TombstoneTracker#stamp() stamp} of
+   * the last record applied before it was taken.
+   */
+  public record TreeCopy(MerkleTree tree, long stamp) {}
+
+  /**
+   * Node-local, from an anti-entropy exchange with {@code peer}: the tree copy taken at
+   * {@code treeStamp} differed from the peer's only in {@code differingLeaves}, and inside them the
+   * peer holds {@code commonTombstones} at the same versions. Teaches the partition's
+   * {@link io.minidynamo.antientropy.TombstoneTracker}; not answered.
+   */
+  public record TombstonesHeld(
+      int partition,
+      String peer,
+      long treeStamp,
+      List<Integer> differingLeaves,
+      List<LeafReconciliation.Entry> commonTombstones) implements PartitionCommand {
+    public TombstonesHeld {
+      differingLeaves = List.copyOf(differingLeaves);
+      commonTombstones = List.copyOf(commonTombstones);
+    }
+
+    @Override
+    public void fail(String node, String error) {
+      // nothing to answer: the knowledge is simply not recorded
+    }
+  }
+
+  /**
+   * Node-local: purge the tombstones every replica is known to hold whose version timestamp is below
+   * {@code cutoffTimestamp}, examining at most {@code maxExamined}; answered with what is left.
+   */
+  public record PurgeTombstones(
+      int partition, long cutoffTimestamp, int maxExamined, ActorRef<Purged> replyTo)
+      implements PartitionCommand {
+    @Override
+    public void fail(String node, String error) {
+      replyTo.tell(new Purged(partition, 0, 0, error));
+    }
+  }
+
+  /** Tombstones purged by one {@link PurgeTombstones}, and those the partition still holds. */
+  public record Purged(int partition, int purged, int pending, String error) {}
 
   /**
    * The answer to a {@link Write}: {@code error} is null when the record (or a newer version of the

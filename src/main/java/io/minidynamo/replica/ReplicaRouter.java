@@ -31,7 +31,7 @@ public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Comman
   private ReplicaRouter(
       ActorContext<ReplicaProtocol.Command> context,
       String nodeId,
-      List<Integer> held,
+      Map<Integer, List<String>> held,
       HybridClock clock,
       WriteBatcher.Limits limits,
       PartitionLog.Snapshots snapshots,
@@ -41,17 +41,19 @@ public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Comman
     this.clock = clock;
     WriteBatcher.Spec<Write> spec = new WriteBatcher.Spec<>(
         Write.class, Write::replyTo, write -> write.record().key());
-    for (int partition : held) {
-      partitions.put(partition, context.spawn(
-          WriteBatcher.create(nodeId, spec, limits,
-              front -> PartitionLog.create(nodeId, partition, front, snapshots, recoveryStats)),
-          "p" + partition));
-    }
+    held.forEach((partition, peers) -> partitions.put(partition, context.spawn(
+        WriteBatcher.create(nodeId, spec, limits,
+            front -> PartitionLog.create(nodeId, partition, front, snapshots, recoveryStats, peers)),
+        "p" + partition)));
   }
 
+  /**
+   * @param heldPartitions the partitions this node replicates, each with its other replicas (the
+   *     partition's primaries without this node), whose holding of tombstones the partition tracks
+   */
   public static Behavior<ReplicaProtocol.Command> create(
       String nodeId,
-      List<Integer> heldPartitions,
+      Map<Integer, List<String>> heldPartitions,
       HybridClock clock,
       io.minidynamo.config.NodeSettings settings,
       RecoveryStats recoveryStats) {
@@ -80,6 +82,15 @@ public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Comman
       partition.tell(command);
     }
     return this;
+  }
+
+  /** The partitions {@code nodeId} replicates in {@code ring}, each with its other replicas. */
+  public static Map<Integer, List<String>> heldPartitions(io.minidynamo.ring.Ring ring, String nodeId) {
+    Map<Integer, List<String>> held = new java.util.TreeMap<>();
+    for (int partition : ring.partitionsReplicatedBy(nodeId)) {
+      held.put(partition, ring.primaries(partition).stream().filter(id -> !id.equals(nodeId)).toList());
+    }
+    return held;
   }
 
   private String notHeld(int partition) {

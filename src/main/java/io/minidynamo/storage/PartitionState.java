@@ -58,6 +58,22 @@ public final class PartitionState {
     return true;
   }
 
+  /**
+   * Removes the tombstone of {@code key} if it is stored at exactly {@code version} (a tombstone
+   * purge; see {@link io.minidynamo.antientropy.TombstoneTracker}): the record leaves the map and its
+   * entry the tree. Not an event: a purge is not journaled, so a restart may bring the tombstone back
+   * from the journal or a snapshot, which is harmless (it is purged again). True when removed.
+   */
+  public boolean purge(String key, io.minidynamo.versioning.Version version) {
+    Record current = records.get(key);
+    if (current == null || !current.tombstone() || !current.version().equals(version)) {
+      return false;
+    }
+    records.remove(key);
+    tree.remove(key, entryHash(current));
+    return true;
+  }
+
   private static long entryHash(Record record) {
     return MerkleTree.entryHash(
         record.key(), record.version().timestamp(), record.version().writer(), record.tombstone());
@@ -87,6 +103,11 @@ public final class PartitionState {
   /** An immutable copy of every record, for a snapshot. */
   public PartitionSnapshot toSnapshot() {
     return new PartitionSnapshot(new ArrayList<>(records.values()));
+  }
+
+  /** Calls {@code action} for every record, in no particular order, without copying them. */
+  public void forEachRecord(java.util.function.Consumer<Record> action) {
+    records.values().forEach(action);
   }
 
   /** Every record, in no particular order; a copy. */

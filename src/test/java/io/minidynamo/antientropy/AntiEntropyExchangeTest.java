@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -184,6 +185,74 @@ class AntiEntropyExchangeTest {
     assertEquals("partition 10 is not held here", result.error());
   }
 
+  /**
+   * Purge end to end between two replicas: a tombstone is purged only once the exchange taught the
+   * purging side that the peer holds it, and once both sides know, a side that purged first is not
+   * handed the tombstone back by the other.
+   */
+  @Test
+  void purge_onceBothKnowTheOtherHoldsIt_goneFromBoth_andNotCopiedBack() {
+    Pair pair = pair(30);
+    Record tombstone = Record.tombstone("doomed", V2);
+    write(pair.a, 30, put("doomed", "old", V1));
+    write(pair.b, 30, put("doomed", "old", V1));
+    write(pair.a, 30, tombstone);
+    write(pair.a, 30, put("alive", "x", V1));
+    write(pair.b, 30, put("alive", "x", V1));
+
+    assertEquals(new ReplicaProtocol.Purged(30, 0, 1, null), purge(pair.a, 30, Long.MAX_VALUE),
+        "b never seen holding it");
+    assertEquals(1, exchange(pair, 100).pushed()); // the tombstone reaches b
+    assertEquals(0, purge(pair.a, 30, Long.MAX_VALUE).purged(), "learned only by the next exchange");
+    assertTrue(exchange(pair, 100).inSync());
+    assertTrue(exchangeFromB(pair, 30).inSync()); // b learns that a holds it too
+
+    assertEquals(new ReplicaProtocol.Purged(30, 0, 1, null), purge(pair.a, 30, V2.timestamp()),
+        "the cutoff is not above the tombstone's timestamp");
+    assertEquals(new ReplicaProtocol.Purged(30, 1, 0, null), purge(pair.a, 30, Long.MAX_VALUE));
+    assertNull(read(pair.a, 30, "doomed"));
+    assertEquals(tombstone, read(pair.b, 30, "doomed"));
+
+    // b still holds it, settled: exchanges in either direction copy nothing back to a
+    AntiEntropyExchange.Result fromA = exchange(pair, 100);
+    assertEquals(0, fromA.pushed() + fromA.pulled(), fromA.toString());
+    AntiEntropyExchange.Result fromB = exchangeFromB(pair, 30);
+    assertEquals(0, fromB.pushed() + fromB.pulled(), fromB.toString());
+    assertNull(read(pair.a, 30, "doomed"));
+
+    assertEquals(new ReplicaProtocol.Purged(30, 1, 0, null), purge(pair.b, 30, Long.MAX_VALUE));
+    assertNull(read(pair.b, 30, "doomed"));
+    assertEquals(root(pair.a, 30), root(pair.b, 30));
+    assertEquals(put("alive", "x", V1), read(pair.a, 30, "alive"));
+  }
+
+  /** A tombstone whose peer still holds the old value is never purged, whatever the cutoff. */
+  @Test
+  void purge_peerHoldsTheOldValue_notPurged() {
+    Pair pair = pair(31);
+    write(pair.a, 31, Record.tombstone("k", V2));
+    write(pair.b, 31, put("k", "old", V1));
+    AntiEntropyExchange.Result limited = exchange(pair, 0); // compares, repairs nothing
+    assertEquals(0, limited.pushed());
+    assertEquals(new ReplicaProtocol.Purged(31, 0, 1, null), purge(pair.a, 31, Long.MAX_VALUE));
+    assertEquals(Record.tombstone("k", V2), read(pair.a, 31, "k"));
+  }
+
+  private static ReplicaProtocol.Purged purge(
+      ActorRef<ReplicaProtocol.Command> router, int partition, long cutoff) {
+    TestProbe<ReplicaProtocol.Purged> probe = kitA.createTestProbe();
+    router.tell(new ReplicaProtocol.PurgeTombstones(partition, cutoff, 100, probe.ref()));
+    return probe.receiveMessage();
+  }
+
+  /** An exchange run by b with a as its peer. */
+  private static AntiEntropyExchange.Result exchangeFromB(Pair pair, int partition) {
+    TestProbe<AntiEntropyExchange.Result> report = kitB.createTestProbe();
+    kitB.spawn(AntiEntropyExchange.create(partition, "a", pair.b, pair.a,
+        new AntiEntropyExchange.Settings(3, 100, TIMEOUT), report.ref()));
+    return report.receiveMessage(TIMEOUT.plusSeconds(2));
+  }
+
   private record Pair(ActorRef<ReplicaProtocol.Command> a, ActorRef<ReplicaProtocol.Command> b) {}
 
   private static Pair pair(int partition) {
@@ -193,7 +262,8 @@ class AntiEntropyExchangeTest {
   private static ActorRef<ReplicaProtocol.Command> router(
       ActorTestKit kit, String node, int partition) {
     NodeSettings settings = NodeSettings.fromConfig(ConfigFactory.defaultReference());
-    return kit.spawn(ReplicaRouter.create(node, List.of(partition), new HybridClock(() -> 0L),
+    return kit.spawn(ReplicaRouter.create(node, Map.of(partition, List.of(node.equals("a") ? "b" : "a")),
+        new HybridClock(() -> 0L),
         settings, new RecoveryStats(1, () -> 0L)), "replica-" + node + "-" + partition);
   }
 

@@ -139,6 +139,41 @@ class LeafReconciliationTest {
         () -> LeafReconciliation.plan(List.of(), List.of(), -1));
   }
 
+  @Test
+  void plan_settledTombstoneAgainstAbsentKey_isNotCopiedBack() {
+    Entry settled = dead("gone", 10, "n1").withSettled(true);
+    assertTrue(LeafReconciliation.plan(List.of(settled), List.of(), NO_LIMIT).isEmpty());
+    assertTrue(LeafReconciliation.plan(List.of(), List.of(settled), NO_LIMIT).isEmpty());
+  }
+
+  @Test
+  void plan_unsettledTombstoneAgainstAbsentKey_isCopied() {
+    Entry tombstone = dead("gone", 10, "n1");
+    assertEquals(new Plan(List.of("gone"), List.of()),
+        LeafReconciliation.plan(List.of(tombstone), List.of(), NO_LIMIT));
+    assertEquals(new Plan(List.of(), List.of("gone")),
+        LeafReconciliation.plan(List.of(), List.of(tombstone), NO_LIMIT));
+  }
+
+  /** A settled flag never stops a tombstone from replacing an older live value (no resurrection). */
+  @Test
+  void plan_settledTombstoneAgainstOlderValue_stillWins() {
+    Entry settled = dead("k", 20, "n1").withSettled(true);
+    assertEquals(new Plan(List.of("k"), List.of()),
+        LeafReconciliation.plan(List.of(settled), List.of(live("k", 10, "n2")), NO_LIMIT));
+    assertEquals(new Plan(List.of(), List.of("k")),
+        LeafReconciliation.plan(List.of(live("k", 10, "n2")), List.of(settled), NO_LIMIT));
+  }
+
+  @Test
+  void commonTombstones_sameVersionOnBothSides_only() {
+    List<Entry> local = List.of(dead("a", 10, "n1"), dead("b", 10, "n1"), live("c", 10, "n1"),
+        dead("d", 10, "n1"));
+    List<Entry> remote = List.of(dead("a", 10, "n1"), dead("b", 11, "n1"), live("c", 10, "n1"),
+        dead("e", 10, "n1"));
+    assertEquals(List.of(dead("a", 10, "n1")), LeafReconciliation.commonTombstones(local, remote));
+  }
+
   private static Entry live(String key, long timestamp, String writer) {
     return new Entry(key, timestamp, writer, false);
   }

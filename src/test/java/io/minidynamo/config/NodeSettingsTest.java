@@ -24,7 +24,15 @@ class NodeSettingsTest {
     assertEquals(10_000, settings.maxPendingWrites());
     assertEquals(2_000, settings.snapshotEvery());
     assertEquals(Duration.ZERO, settings.clockOffset());
+    assertEquals(Duration.ofHours(1), settings.tombstoneGrace());
+    assertEquals(1000, settings.tombstonePurgeBatch());
     assertEquals(false, settings.unsafeSkipPersist(), "the broken self-test setting is off by default");
+  }
+
+  @Test
+  void fromConfig_nonPositiveTombstoneGrace_isInvalid() {
+    assertInvalid("mini-dynamo.anti-entropy.tombstone-grace = 0s", "tombstone-grace");
+    assertInvalid("mini-dynamo.anti-entropy.tombstone-purge-batch = 0", "tombstone-purge-batch");
   }
 
   @Test

@@ -242,7 +242,7 @@ class HintStoreTest {
   @Test
   void restart_afterSnapshots_keepsTheHints() throws IOException {
     HintStore.Settings settings = new HintStore.Settings(
-        NEVER, 10, NEVER, new WriteBatcher.Limits(1, 1_000, Duration.ofSeconds(5)), 2);
+        NEVER, 10, NEVER, new WriteBatcher.Limits(1, 1_000, Duration.ofSeconds(5)), 2, Duration.ofHours(1));
     ActorRef<ReplicaProtocol.Command> first = store(settings);
     for (int i = 1; i <= 7; i++) {
       hint(first, put("k" + i, i));
@@ -254,6 +254,30 @@ class HintStoreTest {
     testKit.stop(first);
     ActorRef<ReplicaProtocol.Command> second = store(settings);
     assertEquals(Map.of(TARGET, 7), stats(second).targets());
+  }
+
+  /**
+   * The hint floor never rises above a pending hint, and once answered, a hinted write older than it
+   * is refused with an error (the coordinator sees a failed fallback), never stored or dropped silently.
+   */
+  @Test
+  void hintFloor_heldDownByThePendingHint_andOlderHintsRefusedAfterwards() {
+    ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 10, NEVER));
+    assertTrue(hint(store, put("a", 5)).ok());
+    assertTrue(hint(store, put("old", 3)).ok(), "no floor answered yet: any age is accepted");
+    assertEquals(new HintProtocol.HintFloor(nodeId, 3), floor(store));
+
+    WriteAck refused = hint(store, put("older", 2));
+    assertTrue(!refused.ok() && refused.error().contains("hint floor"), refused.toString());
+    assertTrue(hint(store, put("c", 4)).ok());
+    assertEquals(3, stats(store).count());
+    assertEquals(new HintProtocol.HintFloor(nodeId, 3), floor(store));
+  }
+
+  private static HintProtocol.HintFloor floor(ActorRef<ReplicaProtocol.Command> store) {
+    TestProbe<HintProtocol.HintFloor> probe = testKit.createTestProbe();
+    store.tell(new HintProtocol.GetHintFloor(probe.ref()));
+    return probe.receiveMessage();
   }
 
   private static long snapshotFiles(String persistenceId) throws IOException {
@@ -268,7 +292,8 @@ class HintStoreTest {
 
   private static HintStore.Settings settings(Duration interval, int batch, Duration timeout) {
     return new HintStore.Settings(
-        interval, batch, timeout, new WriteBatcher.Limits(64, 1_000, Duration.ofSeconds(5)), 1_000);
+        interval, batch, timeout, new WriteBatcher.Limits(64, 1_000, Duration.ofSeconds(5)), 1_000,
+        Duration.ofHours(1));
   }
 
   private static WriteAck hint(ActorRef<ReplicaProtocol.Command> store, Record record) {

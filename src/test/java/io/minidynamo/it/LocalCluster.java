@@ -26,7 +26,8 @@ import java.util.function.BooleanSupplier;
  * SIGKILL, {@link #pause} SIGSTOP. Every process is stopped by its own handle (pid), never by name.
  */
 final class LocalCluster implements AutoCloseable {
-  private static final Duration START_DEADLINE = Duration.ofSeconds(60);
+  /** Generous: on a 2-core machine shared with other test suites a JVM has taken over 60 s to come up. */
+  private static final Duration START_DEADLINE = Duration.ofSeconds(120);
 
   private final Path dir;
   private final Path jar;
@@ -67,7 +68,7 @@ final class LocalCluster implements AutoCloseable {
 
   static LocalCluster start(Path dir, int nodes, int n, int r, int w) throws IOException {
     LocalCluster cluster = create(dir, nodes, n, r, w);
-    cluster.startAll();
+    cluster.startOrClose();
     return cluster;
   }
 
@@ -79,8 +80,25 @@ final class LocalCluster implements AutoCloseable {
       throws IOException {
     LocalCluster cluster = create(dir, nodes, n, r, w);
     cluster.jvmOptions(jvmOptions);
-    cluster.startAll();
+    cluster.startOrClose();
     return cluster;
+  }
+
+  /**
+   * Starts every node; if one fails to come up, stops the ones already launched before rethrowing:
+   * the caller never got the cluster, so its try-with-resources cannot close it (they leaked).
+   */
+  private void startOrClose() throws IOException {
+    try {
+      startAll();
+    } catch (RuntimeException | Error | IOException e) {
+      try {
+        close();
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      throw e;
+    }
   }
 
   /** Sets the JVM options every later launch of every node gets (before its own extra options). */

@@ -233,7 +233,7 @@ class ReplicaRouterTest {
     testKit.stop(first);
     RecoveryStats stats = new RecoveryStats(1, () -> 0L);
     ActorRef<ReplicaProtocol.Command> second =
-        testKit.spawn(ReplicaRouter.create(NODE, List.of(30), clock(), settings, stats));
+        testKit.spawn(ReplicaRouter.create(NODE, withPeers(List.of(30)), clock(), settings, stats));
     read(second, 30, "big-0");
     assertEquals(12, stats.snapshot().records());
     assertTrue(stats.snapshot().eventsReplayed() < 12,
@@ -254,7 +254,7 @@ class ReplicaRouterTest {
     // partitions 20 and 21 have history, 22 has none
     RecoveryStats stats = new RecoveryStats(3, () -> 0L);
     ActorRef<ReplicaProtocol.Command> second =
-        testKit.spawn(ReplicaRouter.create(NODE, List.of(20, 21, 22), clock(), settings, stats));
+        testKit.spawn(ReplicaRouter.create(NODE, withPeers(List.of(20, 21, 22)), clock(), settings, stats));
     read(second, 20, "key-0");
     read(second, 21, "other");
     read(second, 22, "none"); // each partition answers only once it has recovered
@@ -385,7 +385,14 @@ class ReplicaRouterTest {
 
   private static ActorRef<ReplicaProtocol.Command> router(List<Integer> held, NodeSettings settings) {
     return testKit.spawn(ReplicaRouter.create(
-        NODE, held, clock(), settings, new RecoveryStats(held.size(), () -> 0L)));
+        NODE, withPeers(held), clock(), settings, new RecoveryStats(held.size(), () -> 0L)));
+  }
+
+  /** Each partition replicated here and on two other nodes. */
+  private static Map<Integer, List<String>> withPeers(List<Integer> held) {
+    Map<Integer, List<String>> partitions = new java.util.TreeMap<>();
+    held.forEach(partition -> partitions.put(partition, List.of("peer-1", "peer-2")));
+    return partitions;
   }
 
   private static HybridClock clock() {

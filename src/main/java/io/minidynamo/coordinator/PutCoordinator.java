@@ -1,5 +1,6 @@
 package io.minidynamo.coordinator;
 
+import io.minidynamo.Asks;
 import io.minidynamo.cluster.Peers;
 import io.minidynamo.cluster.Reachability;
 import io.minidynamo.coordinator.SloppyQuorum.Handoff;
@@ -187,11 +188,11 @@ public final class PutCoordinator {
     }
     if (handoff instanceof Handoff.ToFallback toFallback) {
       String fallback = toFallback.fallback();
-      context.ask(WriteAck.class, peers.hints(fallback), plan.replicaTimeout(),
+      Asks.ask(context, WriteAck.class, peers.hints(fallback), plan.replicaTimeout(),
           replyTo -> hinted(toFallback.intendedFor(), replyTo),
           (ack, failure) -> new FallbackResult(fallback, ack != null && ack.ok()));
     } else if (handoff instanceof Handoff.KeepLocally keep) {
-      context.ask(WriteAck.class, peers.hints(selfId), plan.replicaTimeout(),
+      Asks.ask(context, WriteAck.class, peers.hints(selfId), plan.replicaTimeout(),
           replyTo -> hinted(keep.intendedFor(), replyTo),
           (ack, failure) -> new LocalHintResult(keep.intendedFor(), ack != null && ack.ok()));
     }

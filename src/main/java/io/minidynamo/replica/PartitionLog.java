@@ -212,7 +212,7 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
         .onSignal(RecoveryCompleted.instance(), state -> {
           if (!recovered) {
             recovered = true;
-            if (recoveryStats.partitionRecovered(state.size(), replayed)) {
+            if (recoveryStats.partitionRecovered(partition, state.size(), replayed)) {
               RecoveryStats.Snapshot done = recoveryStats.snapshot();
               context.getLog().info("recovered {} partitions: {} records, {} journal events replayed, in {} ms",
                   done.partitions(), done.records(), done.eventsReplayed(), done.recoveryMillis());

@@ -1,6 +1,7 @@
 package io.minidynamo.storage;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -13,9 +14,8 @@ public final class RecoveryStats {
   private final LongSupplier clockMillis;
   private final long startedAtMillis;
   private final int partitions;
-  private final AtomicInteger recovered = new AtomicInteger();
-  private final AtomicLong records = new AtomicLong();
-  private final AtomicLong eventsReplayed = new AtomicLong();
+  /** Per partition, what its latest recovery restored: {records, events replayed}. */
+  private final Map<Integer, long[]> byPartition = new ConcurrentHashMap<>();
   private final AtomicLong completedAfterMillis = new AtomicLong(-1);
 
   /** What {@code /debug/persist} shows. */
@@ -29,22 +29,30 @@ public final class RecoveryStats {
   }
 
   /**
-   * A partition finished its first recovery with {@code records} keys after replaying events.
+   * Partition {@code partition} finished a recovery with {@code records} keys after replaying
+   * events. A partition that recovers again (its actor restarted after a failure) replaces its
+   * figures: it is counted once, so the node is not reported recovered while another partition
+   * still is not.
    *
    * @return true for the call that completes the node's recovery (the last partition)
    */
-  public boolean partitionRecovered(long partitionRecords, long partitionEventsReplayed) {
-    records.addAndGet(partitionRecords);
-    eventsReplayed.addAndGet(partitionEventsReplayed);
-    if (recovered.incrementAndGet() == partitions) {
-      completedAfterMillis.set(clockMillis.getAsLong() - startedAtMillis);
-      return true;
+  public boolean partitionRecovered(int partition, long partitionRecords, long partitionEventsReplayed) {
+    byPartition.put(partition, new long[] {partitionRecords, partitionEventsReplayed});
+    if (byPartition.size() >= partitions) {
+      return completedAfterMillis.compareAndSet(-1, clockMillis.getAsLong() - startedAtMillis);
     }
     return false;
   }
 
   public Snapshot snapshot() {
-    return new Snapshot(
-        partitions, recovered.get(), records.get(), eventsReplayed.get(), completedAfterMillis.get());
+    long records = 0;
+    long events = 0;
+    int recovered = 0;
+    for (long[] figures : byPartition.values()) {
+      records += figures[0];
+      events += figures[1];
+      recovered++;
+    }
+    return new Snapshot(partitions, recovered, records, events, completedAfterMillis.get());
   }
 }

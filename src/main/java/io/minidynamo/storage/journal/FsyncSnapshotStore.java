@@ -29,6 +29,7 @@ import org.apache.pekko.persistence.serialization.Snapshot;
 import org.apache.pekko.persistence.snapshot.japi.SnapshotStore;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
+import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
 import scala.util.Try;
 
@@ -41,8 +42,11 @@ import scala.util.Try;
  * <p>Invariants: a snapshot file is either absent or complete (temp file, force, atomic rename,
  * directory force); a corrupt or unreadable newest snapshot is logged and skipped in favour of
  * the next older matching one, because replaying more events from the journal is always correct
- * while failing recovery is not. With {@code durability = none} forces are skipped. All file work
- * runs on the plugin's (pinned) dispatcher, so operations are serialized.
+ * while failing recovery is not. With {@code durability = none} forces are skipped. Saves and
+ * deletes run on the plugin's (pinned) dispatcher, so they are serialized; loads (reading and
+ * deserializing, the bulk of a node's start) run on {@code load-dispatcher}, so the partitions'
+ * snapshots load in parallel. A load never races a delete of the file it picks: Pekko deletes only
+ * snapshots older than one it saved, and a persistent actor loads before it saves.
  */
 public final class FsyncSnapshotStore extends SnapshotStore {
 
@@ -70,10 +74,12 @@ public final class FsyncSnapshotStore extends SnapshotStore {
   private final AtomicLong loads = new AtomicLong();
   private final AtomicLong fallbacks = new AtomicLong();
   private final Supplier<SnapshotStats> statsSource = this::stats;
+  private final ExecutionContext loadContext;
 
   public FsyncSnapshotStore(Config config) throws IOException {
     this.dir = Path.of(config.getString("dir")).resolve("snapshots");
     this.durability = Durability.parse(config.getString("durability"));
+    this.loadContext = context().system().dispatchers().lookup(config.getString("load-dispatcher"));
     Files.createDirectories(dir);
     StorageStats.get(context().system()).registerSnapshots(statsSource);
   }
@@ -81,7 +87,7 @@ public final class FsyncSnapshotStore extends SnapshotStore {
   @Override
   public Future<Optional<SelectedSnapshot>> doLoadAsync(
       String persistenceId, SnapshotSelectionCriteria criteria) {
-    return attempt(() -> load(persistenceId, criteria));
+    return Futures.future(() -> load(persistenceId, criteria), loadContext);
   }
 
   @Override

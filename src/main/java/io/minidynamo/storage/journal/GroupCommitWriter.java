@@ -171,7 +171,16 @@ final class GroupCommitWriter implements AutoCloseable {
   /** Applies one durable record to the index; also used by recovery. */
   static void apply(JournalIndex index, JournalRecord record, SegmentLog.Location location) {
     if (record instanceof JournalRecord.Write w) {
-      index.applyWrite(w.persistenceId(), location, w.lowestSequenceNr(), w.highestSequenceNr());
+      applyIndexed(index, w.span(), location);
+    } else if (record instanceof JournalRecord.Delete d) {
+      applyIndexed(index, d, location);
+    }
+  }
+
+  /** Applies what recovery read of one durable record to the index. */
+  static void applyIndexed(JournalIndex index, JournalRecord.Indexed record, SegmentLog.Location location) {
+    if (record instanceof JournalRecord.Span s) {
+      index.applyWrite(s.persistenceId(), location, s.lowestSequenceNr(), s.highestSequenceNr());
     } else if (record instanceof JournalRecord.Delete d) {
       index.applyDelete(d, location.segment());
     }

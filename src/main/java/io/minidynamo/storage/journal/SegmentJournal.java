@@ -75,7 +75,7 @@ public final class SegmentJournal extends AsyncWriteJournal {
               settings.segmentDir(),
               settings.segmentSize(),
               settings.durability(),
-              (record, location) -> GroupCommitWriter.apply(index, record, location));
+              (record, location) -> GroupCommitWriter.applyIndexed(index, record, location));
       this.segments = opened.log();
       this.recovery = opened.report();
     } catch (IOException | RuntimeException e) {
@@ -162,7 +162,7 @@ public final class SegmentJournal extends AsyncWriteJournal {
     long replayed = 0;
     long deletedTo = index.deletedTo(pid);
     for (JournalIndex.Entry entry : index.entries(pid, from, to)) {
-      Optional<byte[]> payload = segments.read(entry.location());
+      Optional<java.nio.ByteBuffer> payload = segments.read(entry.location());
       if (payload.isEmpty()) {
         continue; // segment removed meanwhile: all its events were deleted
       }

@@ -54,7 +54,7 @@ final class SegmentLog implements AutoCloseable {
 
   /** Receives every valid record during recovery, in log order. */
   interface RecordVisitor {
-    void visit(JournalRecord record, Location location);
+    void visit(JournalRecord.Indexed record, Location location);
   }
 
   private final Path dir;
@@ -142,13 +142,15 @@ final class SegmentLog implements AutoCloseable {
       throws IOException {
     FileChannel channel = channels.get(id);
     long size = channel.size();
+    RecordFrame.Scanner scanner = new RecordFrame.Scanner(channel, size);
     long position = 0;
     while (position < size) {
-      RecordFrame.ReadResult result = RecordFrame.read(channel, position, size);
-      if (result instanceof RecordFrame.Valid valid) {
-        visitor.visit(decode(valid.payload(), id, position), location(id, position, valid));
+      RecordFrame.ReadResult result = scanner.read(position);
+      if (result instanceof RecordFrame.View view) {
+        int frameBytes = (int) (view.next() - position);
+        visitor.visit(summarize(view.payload(), id, position), new Location(id, position, frameBytes));
         scan.records++;
-        position = valid.next();
+        position = view.next();
       } else {
         String reason = result.toString();
         if (!last || validFrameFollows(channel, position, size)) {
@@ -160,9 +162,10 @@ final class SegmentLog implements AutoCloseable {
     }
   }
 
-  private JournalRecord decode(byte[] payload, long segment, long position) throws IOException {
+  private JournalRecord.Indexed summarize(ByteBuffer payload, long segment, long position)
+      throws IOException {
     try {
-      return JournalRecord.decode(payload);
+      return JournalRecord.summarize(payload);
     } catch (IOException | RuntimeException e) {
       // The checksum matched, so these bytes are what we wrote: an unknown format is never a torn
       // write and must not be cut.
@@ -270,18 +273,21 @@ final class SegmentLog implements AutoCloseable {
     pendingTruncate = null;
   }
 
-  /** Reads a frame's payload, or empty if its segment has been deleted meanwhile. */
-  Optional<byte[]> read(Location location) throws IOException {
+  /**
+   * Reads a frame's payload (a buffer over exactly the payload bytes), or empty if its segment has
+   * been deleted meanwhile.
+   */
+  Optional<ByteBuffer> read(Location location) throws IOException {
     segmentsLock.readLock().lock();
     try {
       FileChannel channel = channels.get(location.segment());
       if (channel == null) {
         return Optional.empty();
       }
-      long end = location.offset() + location.frameBytes();
-      RecordFrame.ReadResult result = RecordFrame.read(channel, location.offset(), end);
-      if (result instanceof RecordFrame.Valid valid) {
-        return Optional.of(valid.payload());
+      RecordFrame.ReadResult result =
+          RecordFrame.readKnown(channel, location.offset(), location.frameBytes());
+      if (result instanceof RecordFrame.View view) {
+        return Optional.of(view.payload());
       }
       throw new CorruptJournalException(segmentPath(location.segment()), location.offset(),
           result.toString());
@@ -339,10 +345,6 @@ final class SegmentLog implements AutoCloseable {
           .sorted()
           .toList();
     }
-  }
-
-  private static Location location(long segment, long position, RecordFrame.Valid valid) {
-    return new Location(segment, position, (int) (valid.next() - position));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.minidynamo.antientropy;
 
+import io.minidynamo.Asks;
 import io.minidynamo.replica.ReplicaProtocol;
 import io.minidynamo.replica.ReplicaProtocol.GetLeafEntries;
 import io.minidynamo.replica.ReplicaProtocol.GetRecords;
@@ -117,7 +118,7 @@ public final class AntiEntropyExchange {
       timers.startSingleTimer(Deadline.INSTANCE, settings.timeout());
       AntiEntropyExchange exchange =
           new AntiEntropyExchange(context, partition, peer, local, remote, settings, reportTo);
-      context.ask(TreeCopy.class, local, settings.timeout(),
+      Asks.ask(context, TreeCopy.class, local, settings.timeout(),
           replyTo -> new GetTree(partition, replyTo),
           (copy, failure) -> copy != null ? new LocalTree(copy) : new Failed("local tree: " + failure));
       return exchange.running();
@@ -150,7 +151,7 @@ public final class AntiEntropyExchange {
 
   private void askRemoteHashes(MerkleDiff.Request request) {
     List<Integer> indexes = Arrays.stream(request.indexes()).boxed().toList();
-    context.ask(TreeHashes.class, remote, settings.timeout(),
+    Asks.ask(context, TreeHashes.class, remote, settings.timeout(),
         replyTo -> new GetTreeHashes(partition, depth, request.level(), indexes, replyTo),
         (hashes, failure) -> hashes != null
             ? new RemoteHashes(request, hashes)
@@ -180,7 +181,7 @@ public final class AntiEntropyExchange {
   }
 
   private void askEntries(boolean isLocal, ActorRef<ReplicaProtocol.Command> target, List<Integer> leaves) {
-    context.ask(LeafEntries.class, target, settings.timeout(),
+    Asks.ask(context, LeafEntries.class, target, settings.timeout(),
         replyTo -> new GetLeafEntries(partition, leaves, replyTo),
         (entries, failure) -> entries != null
             ? new Entries(isLocal, entries)
@@ -216,7 +217,7 @@ public final class AntiEntropyExchange {
       return;
     }
     awaitingFetches++;
-    context.ask(Records.class, source, settings.timeout(),
+    Asks.ask(context, Records.class, source, settings.timeout(),
         replyTo -> new GetRecords(partition, keys, replyTo),
         (records, failure) -> records != null
             ? new RecordsFetched(fromLocal, records)

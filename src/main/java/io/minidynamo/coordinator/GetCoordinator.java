@@ -55,7 +55,13 @@ public final class GetCoordinator {
 
   private record ReplyReceived(ReadReply reply) implements Command {}
 
-  private record ReplicaTimeout(String node) implements Command {}
+  /** A fallback asked in place of a failed primary stayed silent for the replica timeout. */
+  private record FallbackSilent(String node) implements Command {}
+
+  /** The replica timeout since the reads went out: every primary still silent has failed. */
+  private enum PrimariesSilent implements Command {
+    INSTANCE
+  }
 
   private enum Deadline implements Command {
     INSTANCE
@@ -109,14 +115,15 @@ public final class GetCoordinator {
   }
 
   private void start(Reachability reachability) {
+    // One timer for all primaries, not one each: they are asked at the same moment.
     timers.startSingleTimer(Deadline.INSTANCE, plan.timeout());
+    timers.startSingleTimer(PrimariesSilent.INSTANCE, plan.replicaTimeout());
     for (String node : plan.primaries()) {
       if (reachability.isUnreachable(node)) {
         quorum.fail(node);
         askFallback();
       } else {
         peers.replica(node).tell(new Read(plan.partition(), plan.key(), replies));
-        timers.startSingleTimer(new ReplicaTimeout(node), plan.replicaTimeout());
       }
     }
   }
@@ -127,21 +134,21 @@ public final class GetCoordinator {
     if (fallback != null) {
       quorum.addFallback(fallback);
       peers.hints(fallback).tell(new ReadHinted(plan.partition(), plan.key(), replies));
-      timers.startSingleTimer(new ReplicaTimeout(fallback), plan.replicaTimeout());
+      timers.startSingleTimer(new FallbackSilent(fallback), plan.replicaTimeout());
     }
   }
 
   private Behavior<Command> collecting() {
     return Behaviors.receive(Command.class)
         .onMessage(ReplyReceived.class, this::onReply)
-        .onMessage(ReplicaTimeout.class, this::onReplicaTimeout)
+        .onMessageEquals(PrimariesSilent.INSTANCE, this::onPrimariesSilent)
+        .onMessage(FallbackSilent.class, silent -> onSilent(silent.node()))
         .onMessageEquals(Deadline.INSTANCE, this::onDeadline)
         .build();
   }
 
   private Behavior<Command> onReply(ReplyReceived received) {
     ReadReply reply = received.reply();
-    timers.cancel(new ReplicaTimeout(reply.node()));
     if (reply.ok()) {
       if (reply.record() != null) {
         clock.observe(reply.record().version().timestamp());
@@ -154,12 +161,23 @@ public final class GetCoordinator {
     return next();
   }
 
-  private Behavior<Command> onReplicaTimeout(ReplicaTimeout timeout) {
-    if (!quorum.hasSettled(timeout.node())) {
-      quorum.fail(timeout.node());
-      askFallback();
+  private Behavior<Command> onPrimariesSilent() {
+    for (String primary : plan.primaries()) {
+      failIfSilent(primary);
     }
     return next();
+  }
+
+  private Behavior<Command> onSilent(String node) {
+    failIfSilent(node);
+    return next();
+  }
+
+  private void failIfSilent(String node) {
+    if (!quorum.hasSettled(node)) {
+      quorum.fail(node);
+      askFallback();
+    }
   }
 
   private Behavior<Command> next() {

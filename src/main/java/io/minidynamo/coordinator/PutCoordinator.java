@@ -1,5 +1,6 @@
 package io.minidynamo.coordinator;
 
+import io.minidynamo.Asks;
 import io.minidynamo.cluster.Peers;
 import io.minidynamo.cluster.Reachability;
 import io.minidynamo.coordinator.SloppyQuorum.Handoff;
@@ -50,7 +51,10 @@ public final class PutCoordinator {
 
   private record ReplicaAck(WriteAck ack) implements Command {}
 
-  private record ReplicaTimeout(String node) implements Command {}
+  /** The replica timeout since the writes went out: every primary still silent has failed. */
+  private enum PrimariesSilent implements Command {
+    INSTANCE
+  }
 
   private record FallbackResult(String fallback, boolean ok) implements Command {}
 
@@ -102,15 +106,14 @@ public final class PutCoordinator {
 
   private void start(Reachability reachability) {
     ActorRef<WriteAck> acks = context.messageAdapter(WriteAck.class, ReplicaAck::new);
+    // Two timers per write, not one per replica: the primaries are asked at the same moment.
     timers.startSingleTimer(Deadline.INSTANCE, plan.timeout());
-    timers.startSingleTimer(HardDeadline.INSTANCE,
-        plan.timeout().plus(plan.replicaTimeout().multipliedBy(3)));
+    timers.startSingleTimer(PrimariesSilent.INSTANCE, plan.replicaTimeout());
     for (String node : plan.primaries()) {
       if (reachability.isUnreachable(node)) {
         quorum.primaryFailed(node).ifPresent(this::handOff);
       } else {
         peers.replica(node).tell(new Write(plan.partition(), plan.record(), acks));
-        timers.startSingleTimer(new ReplicaTimeout(node), plan.replicaTimeout());
       }
     }
   }
@@ -118,7 +121,7 @@ public final class PutCoordinator {
   private Behavior<Command> running() {
     return Behaviors.receive(Command.class)
         .onMessage(ReplicaAck.class, this::onReplicaAck)
-        .onMessage(ReplicaTimeout.class, this::onReplicaTimeout)
+        .onMessageEquals(PrimariesSilent.INSTANCE, this::onPrimariesSilent)
         .onMessage(FallbackResult.class, this::onFallbackResult)
         .onMessage(LocalHintResult.class, this::onLocalHintResult)
         .onMessageEquals(Deadline.INSTANCE, this::onDeadline)
@@ -128,7 +131,6 @@ public final class PutCoordinator {
 
   private Behavior<Command> onReplicaAck(ReplicaAck received) {
     WriteAck ack = received.ack();
-    timers.cancel(new ReplicaTimeout(ack.node()));
     if (ack.ok()) {
       quorum.primaryAcked(ack.node());
     } else {
@@ -138,8 +140,10 @@ public final class PutCoordinator {
     return next();
   }
 
-  private Behavior<Command> onReplicaTimeout(ReplicaTimeout timeout) {
-    quorum.primaryFailed(timeout.node()).ifPresent(this::handOff);
+  private Behavior<Command> onPrimariesSilent() {
+    for (String silent : quorum.pendingPrimaries()) {
+      quorum.primaryFailed(silent).ifPresent(this::handOff);
+    }
     return next();
   }
 
@@ -169,6 +173,8 @@ public final class PutCoordinator {
     for (String silent : quorum.pendingPrimaries()) {
       quorum.primaryFailed(silent).ifPresent(this::handOff);
     }
+    // Hand-offs started now get a few replica timeouts to land before the coordinator gives up.
+    timers.startSingleTimer(HardDeadline.INSTANCE, plan.replicaTimeout().multipliedBy(3));
     return next();
   }
 
@@ -187,11 +193,11 @@ public final class PutCoordinator {
     }
     if (handoff instanceof Handoff.ToFallback toFallback) {
       String fallback = toFallback.fallback();
-      context.ask(WriteAck.class, peers.hints(fallback), plan.replicaTimeout(),
+      Asks.ask(context, WriteAck.class, peers.hints(fallback), plan.replicaTimeout(),
           replyTo -> hinted(toFallback.intendedFor(), replyTo),
           (ack, failure) -> new FallbackResult(fallback, ack != null && ack.ok()));
     } else if (handoff instanceof Handoff.KeepLocally keep) {
-      context.ask(WriteAck.class, peers.hints(selfId), plan.replicaTimeout(),
+      Asks.ask(context, WriteAck.class, peers.hints(selfId), plan.replicaTimeout(),
           replyTo -> hinted(keep.intendedFor(), replyTo),
           (ack, failure) -> new LocalHintResult(keep.intendedFor(), ack != null && ack.ok()));
     }

@@ -1,11 +1,10 @@
 package io.minidynamo.storage;
 
+import io.minidynamo.storage.RecordCodec.Writer;
 import io.minidynamo.versioning.Record;
-import io.minidynamo.versioning.Version;
 import java.io.NotSerializableException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
@@ -56,19 +55,19 @@ public final class StorageSerializer extends SerializerWithStringManifest {
   @Override
   public byte[] toBinary(Object o) {
     if (o instanceof Record record) {
-      Writer out = new Writer(encodedSize(record));
-      write(out, record);
+      Writer out = new Writer(RecordCodec.maxSize(record));
+      RecordCodec.write(out, record);
       return out.bytes();
     }
     if (o instanceof PartitionSnapshot snapshot) {
       int size = 5;
       for (Record record : snapshot.records()) {
-        size += encodedSize(record);
+        size += RecordCodec.maxSize(record);
       }
       Writer out = new Writer(size);
       out.varint(snapshot.records().size());
       for (Record record : snapshot.records()) {
-        write(out, record);
+        RecordCodec.write(out, record);
       }
       return out.bytes();
     }
@@ -80,7 +79,7 @@ public final class StorageSerializer extends SerializerWithStringManifest {
     ByteBuffer in = ByteBuffer.wrap(bytes);
     try {
       Object result = switch (manifest) {
-        case RECORD -> read(in);
+        case RECORD -> RecordCodec.read(in);
         case SNAPSHOT -> readSnapshot(in);
         default -> throw new NotSerializableException(
             "unknown storage format manifest '" + manifest + "'");
@@ -99,110 +98,14 @@ public final class StorageSerializer extends SerializerWithStringManifest {
   }
 
   private static PartitionSnapshot readSnapshot(ByteBuffer in) {
-    int count = readVarint(in);
+    int count = RecordCodec.readVarint(in);
     if (count < 0 || count > in.remaining()) {
       throw new IllegalArgumentException("invalid record count " + count);
     }
     List<Record> records = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      records.add(read(in));
+      records.add(RecordCodec.read(in));
     }
     return new PartitionSnapshot(records);
-  }
-
-  private static int encodedSize(Record record) {
-    // flags + timestamp + three varints of at most 5 bytes + UTF-8 at most 3 bytes per char
-    return 1 + 8 + 15 + 3 * record.key().length() + 3 * record.version().writer().length()
-        + record.value().length;
-  }
-
-  private static void write(Writer out, Record record) {
-    out.u8(record.tombstone() ? 1 : 0);
-    out.string(record.key());
-    out.i64(record.version().timestamp());
-    out.string(record.version().writer());
-    out.bytes(record.value());
-  }
-
-  private static Record read(ByteBuffer in) {
-    int flags = in.get();
-    if ((flags & ~1) != 0) {
-      throw new IllegalArgumentException("unknown record flags " + flags);
-    }
-    String key = readString(in);
-    long timestamp = in.getLong();
-    String writer = readString(in);
-    byte[] value = new byte[readLength(in)];
-    in.get(value);
-    return new Record(key, value, new Version(timestamp, writer), (flags & 1) != 0);
-  }
-
-  private static String readString(ByteBuffer in) {
-    int length = readLength(in);
-    String s = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
-    in.position(in.position() + length);
-    return s;
-  }
-
-  private static int readLength(ByteBuffer in) {
-    int length = readVarint(in);
-    if (length < 0 || length > in.remaining()) {
-      throw new IllegalArgumentException("invalid length " + length);
-    }
-    return length;
-  }
-
-  private static int readVarint(ByteBuffer in) {
-    int value = 0;
-    for (int shift = 0; shift < 35; shift += 7) {
-      byte b = in.get();
-      value |= (b & 0x7f) << shift;
-      if (b >= 0) {
-        return value;
-      }
-    }
-    throw new IllegalArgumentException("varint longer than 5 bytes");
-  }
-
-  /** A byte array sized up front (an upper bound); {@link #bytes()} trims it. */
-  private static final class Writer {
-    private byte[] buffer;
-    private int size;
-
-    Writer(int capacity) {
-      buffer = new byte[capacity];
-    }
-
-    void u8(int b) {
-      buffer[size++] = (byte) b;
-    }
-
-    void i64(long v) {
-      for (int shift = 56; shift >= 0; shift -= 8) {
-        buffer[size++] = (byte) (v >>> shift);
-      }
-    }
-
-    void varint(int v) {
-      while ((v & ~0x7f) != 0) {
-        buffer[size++] = (byte) ((v & 0x7f) | 0x80);
-        v >>>= 7;
-      }
-      buffer[size++] = (byte) v;
-    }
-
-    void bytes(byte[] b) {
-      varint(b.length);
-      System.arraycopy(b, 0, buffer, size, b.length);
-      size += b.length;
-    }
-
-    void string(String s) {
-      bytes(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    byte[] bytes() {
-      return size == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, size);
-    }
   }
 }

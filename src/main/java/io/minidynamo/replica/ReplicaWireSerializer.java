@@ -1,0 +1,158 @@
+package io.minidynamo.replica;
+
+import io.minidynamo.replica.ReplicaProtocol.Read;
+import io.minidynamo.replica.ReplicaProtocol.ReadReply;
+import io.minidynamo.replica.ReplicaProtocol.Write;
+import io.minidynamo.replica.ReplicaProtocol.WriteAck;
+import io.minidynamo.storage.RecordCodec;
+import io.minidynamo.storage.RecordCodec.Writer;
+import java.io.NotSerializableException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.SerializerWithStringManifest;
+
+/**
+ * The four messages of every client request on the wire — {@link Write}, {@link WriteAck},
+ * {@link Read}, {@link ReadReply} — in compact binary ({@link RecordCodec}) instead of CBOR with
+ * field names; bound to those classes in {@code application.conf}. The rarer replica messages
+ * (anti-entropy, hints) stay on Jackson.
+ *
+ * <pre>
+ * Write     "W1" = partition:varint record replyTo:str
+ * WriteAck  "A1" = node:str key:str error:optstr
+ * Read      "R1" = partition:varint key:str replyTo:str
+ * ReadReply "P1" = node:str key:str hasRecord:u8 record? error:optstr
+ * optstr    = present:u8 str?      replyTo = the ActorRef's serialization format
+ * </pre>
+ */
+public final class ReplicaWireSerializer extends SerializerWithStringManifest {
+  /** Unique among the serializers of the actor system; Pekko reserves 0-40. */
+  public static final int IDENTIFIER = 7302;
+
+  static final String WRITE = "W1";
+  static final String WRITE_ACK = "A1";
+  static final String READ = "R1";
+  static final String READ_REPLY = "P1";
+
+  private final ExtendedActorSystem system;
+  private volatile ActorRefResolver resolver;
+
+  public ReplicaWireSerializer(ExtendedActorSystem system) {
+    this.system = system;
+  }
+
+  @Override
+  public int identifier() {
+    return IDENTIFIER;
+  }
+
+  @Override
+  public String manifest(Object o) {
+    if (o instanceof Write) {
+      return WRITE;
+    } else if (o instanceof WriteAck) {
+      return WRITE_ACK;
+    } else if (o instanceof Read) {
+      return READ;
+    } else if (o instanceof ReadReply) {
+      return READ_REPLY;
+    }
+    throw new IllegalArgumentException("ReplicaWireSerializer cannot serialize " + o.getClass());
+  }
+
+  @Override
+  public byte[] toBinary(Object o) {
+    if (o instanceof Write write) {
+      String replyTo = resolver().toSerializationFormat(write.replyTo());
+      Writer out = new Writer(5 + RecordCodec.maxSize(write.record()) + RecordCodec.maxSize(replyTo));
+      out.varint(write.partition());
+      RecordCodec.write(out, write.record());
+      out.string(replyTo);
+      return out.bytes();
+    } else if (o instanceof WriteAck ack) {
+      Writer out = new Writer(
+          RecordCodec.maxSize(ack.node()) + RecordCodec.maxSize(ack.key()) + optionalSize(ack.error()));
+      out.string(ack.node());
+      out.string(ack.key());
+      optional(out, ack.error());
+      return out.bytes();
+    } else if (o instanceof Read read) {
+      String replyTo = resolver().toSerializationFormat(read.replyTo());
+      Writer out = new Writer(5 + RecordCodec.maxSize(read.key()) + RecordCodec.maxSize(replyTo));
+      out.varint(read.partition());
+      out.string(read.key());
+      out.string(replyTo);
+      return out.bytes();
+    } else if (o instanceof ReadReply reply) {
+      Writer out = new Writer(RecordCodec.maxSize(reply.node()) + RecordCodec.maxSize(reply.key())
+          + 1 + (reply.record() == null ? 0 : RecordCodec.maxSize(reply.record()))
+          + optionalSize(reply.error()));
+      out.string(reply.node());
+      out.string(reply.key());
+      out.u8(reply.record() == null ? 0 : 1);
+      if (reply.record() != null) {
+        RecordCodec.write(out, reply.record());
+      }
+      optional(out, reply.error());
+      return out.bytes();
+    }
+    throw new IllegalArgumentException("ReplicaWireSerializer cannot serialize " + o.getClass());
+  }
+
+  @Override
+  public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    try {
+      Object result = switch (manifest) {
+        case WRITE -> new Write(RecordCodec.readVarint(in), RecordCodec.read(in),
+            resolver().<WriteAck>resolveActorRef(RecordCodec.readString(in)));
+        case WRITE_ACK -> new WriteAck(
+            RecordCodec.readString(in), RecordCodec.readString(in), readOptional(in));
+        case READ -> new Read(RecordCodec.readVarint(in), RecordCodec.readString(in),
+            resolver().<ReadReply>resolveActorRef(RecordCodec.readString(in)));
+        case READ_REPLY -> new ReadReply(RecordCodec.readString(in), RecordCodec.readString(in),
+            in.get() == 0 ? null : RecordCodec.read(in), readOptional(in));
+        default -> throw new NotSerializableException("unknown replica message manifest '" + manifest + "'");
+      };
+      if (in.hasRemaining()) {
+        throw new NotSerializableException(
+            in.remaining() + " bytes left after a " + manifest + " of " + bytes.length + " bytes");
+      }
+      return result;
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
+      NotSerializableException error = new NotSerializableException(
+          "malformed " + manifest + " of " + bytes.length + " bytes: " + e);
+      error.initCause(e);
+      throw error;
+    }
+  }
+
+  private ActorRefResolver resolver() {
+    ActorRefResolver r = resolver;
+    if (r == null) {
+      // Not in the constructor: serializers are created while the actor system still starts.
+      r = ActorRefResolver.get(Adapter.toTyped(system));
+      resolver = r;
+    }
+    return r;
+  }
+
+  private static int optionalSize(String s) {
+    return 1 + (s == null ? 0 : RecordCodec.maxSize(s));
+  }
+
+  private static void optional(Writer out, String s) {
+    out.u8(s == null ? 0 : 1);
+    if (s != null) {
+      out.string(s);
+    }
+  }
+
+  private static String readOptional(ByteBuffer in) {
+    return in.get() == 0 ? null : RecordCodec.readString(in);
+  }
+}

@@ -7,7 +7,6 @@ import io.minidynamo.replica.ReplicaProtocol.WriteAck;
 import io.minidynamo.storage.RecordCodec;
 import io.minidynamo.storage.RecordCodec.Writer;
 import java.io.NotSerializableException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -105,30 +104,17 @@ public final class ReplicaWireSerializer extends SerializerWithStringManifest {
 
   @Override
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    try {
-      Object result = switch (manifest) {
-        case WRITE -> new Write(RecordCodec.readVarint(in), RecordCodec.read(in),
-            resolver().<WriteAck>resolveActorRef(RecordCodec.readString(in)));
-        case WRITE_ACK -> new WriteAck(
-            RecordCodec.readString(in), RecordCodec.readString(in), readOptional(in));
-        case READ -> new Read(RecordCodec.readVarint(in), RecordCodec.readString(in),
-            resolver().<ReadReply>resolveActorRef(RecordCodec.readString(in)));
-        case READ_REPLY -> new ReadReply(RecordCodec.readString(in), RecordCodec.readString(in),
-            in.get() == 0 ? null : RecordCodec.read(in), readOptional(in));
-        default -> throw new NotSerializableException("unknown replica message manifest '" + manifest + "'");
-      };
-      if (in.hasRemaining()) {
-        throw new NotSerializableException(
-            in.remaining() + " bytes left after a " + manifest + " of " + bytes.length + " bytes");
-      }
-      return result;
-    } catch (BufferUnderflowException | IllegalArgumentException e) {
-      NotSerializableException error = new NotSerializableException(
-          "malformed " + manifest + " of " + bytes.length + " bytes: " + e);
-      error.initCause(e);
-      throw error;
-    }
+    return RecordCodec.decodeWhole(bytes, manifest, in -> switch (manifest) {
+      case WRITE -> new Write(RecordCodec.readVarint(in), RecordCodec.read(in),
+          resolver().<WriteAck>resolveActorRef(RecordCodec.readString(in)));
+      case WRITE_ACK -> new WriteAck(
+          RecordCodec.readString(in), RecordCodec.readString(in), readOptional(in));
+      case READ -> new Read(RecordCodec.readVarint(in), RecordCodec.readString(in),
+          resolver().<ReadReply>resolveActorRef(RecordCodec.readString(in)));
+      case READ_REPLY -> new ReadReply(RecordCodec.readString(in), RecordCodec.readString(in),
+          in.get() == 0 ? null : RecordCodec.read(in), readOptional(in));
+      default -> throw new NotSerializableException("unknown replica message manifest '" + manifest + "'");
+    });
   }
 
   private ActorRefResolver resolver() {

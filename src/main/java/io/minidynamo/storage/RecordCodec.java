@@ -2,6 +2,8 @@ package io.minidynamo.storage;
 
 import io.minidynamo.versioning.Record;
 import io.minidynamo.versioning.Version;
+import java.io.NotSerializableException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -21,6 +23,35 @@ import java.util.Arrays;
  */
 public final class RecordCodec {
   private RecordCodec() {}
+
+  /** Reads one message from {@code in}; throws for an unknown manifest. */
+  @FunctionalInterface
+  public interface Decoder {
+    Object decode(ByteBuffer in) throws NotSerializableException;
+  }
+
+  /**
+   * Decodes {@code bytes} of {@code manifest} with {@code decoder}: trailing bytes and malformed
+   * input become a {@link NotSerializableException} naming the manifest and the size, never a
+   * wrong message.
+   */
+  public static Object decodeWhole(byte[] bytes, String manifest, Decoder decoder)
+      throws NotSerializableException {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    try {
+      Object result = decoder.decode(in);
+      if (in.hasRemaining()) {
+        throw new NotSerializableException(
+            in.remaining() + " bytes left after a " + manifest + " of " + bytes.length + " bytes");
+      }
+      return result;
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
+      NotSerializableException error = new NotSerializableException(
+          "malformed " + manifest + " of " + bytes.length + " bytes: " + e);
+      error.initCause(e);
+      throw error;
+    }
+  }
 
   /** An upper bound of {@link #write}'s output for this record. */
   public static int maxSize(Record record) {

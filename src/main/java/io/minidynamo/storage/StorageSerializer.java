@@ -3,7 +3,6 @@ package io.minidynamo.storage;
 import io.minidynamo.storage.RecordCodec.Writer;
 import io.minidynamo.versioning.Record;
 import java.io.NotSerializableException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,25 +75,12 @@ public final class StorageSerializer extends SerializerWithStringManifest {
 
   @Override
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    try {
-      Object result = switch (manifest) {
-        case RECORD -> RecordCodec.read(in);
-        case SNAPSHOT -> readSnapshot(in);
-        default -> throw new NotSerializableException(
-            "unknown storage format manifest '" + manifest + "'");
-      };
-      if (in.hasRemaining()) {
-        throw new NotSerializableException(
-            in.remaining() + " bytes left after a " + manifest + " of " + bytes.length + " bytes");
-      }
-      return result;
-    } catch (BufferUnderflowException | IllegalArgumentException e) {
-      NotSerializableException error = new NotSerializableException(
-          "malformed " + manifest + " of " + bytes.length + " bytes: " + e);
-      error.initCause(e);
-      throw error;
-    }
+    return RecordCodec.decodeWhole(bytes, manifest, in -> switch (manifest) {
+      case RECORD -> RecordCodec.read(in);
+      case SNAPSHOT -> readSnapshot(in);
+      default -> throw new NotSerializableException(
+          "unknown storage format manifest '" + manifest + "'");
+    });
   }
 
   private static PartitionSnapshot readSnapshot(ByteBuffer in) {

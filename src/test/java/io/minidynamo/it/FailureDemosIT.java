@@ -101,7 +101,7 @@ class FailureDemosIT {
 
     // converge without any client read first (no read repair): hints / anti-entropy only
     LocalCluster.await(Duration.ofSeconds(30), io(() -> allTombstones("zombie")),
-        () -> "tombstone did not reach every replica: " + internalGets("zombie") + cluster.logTails());
+        () -> "tombstone did not reach every replica: " + cluster.internalGetsOfAll("zombie") + cluster.logTails());
     for (String id : cluster.ids()) {
       HttpResponse<byte[]> get = cluster.get(id, "/kv/zombie");
       assertEquals(404, get.statusCode(), "GET zombie via " + id + ": " + body(get));
@@ -235,18 +235,6 @@ class FailureDemosIT {
       HttpResponse<byte[]> get = cluster.get(id, "/kv/" + key);
       assertEquals(404, get.statusCode(), "GET " + key + " via " + id + " came back: " + body(get));
     }
-  }
-
-  private String internalGets(String key) {
-    StringBuilder out = new StringBuilder();
-    for (String id : cluster.ids()) {
-      try {
-        out.append("\n").append(id).append(": ").append(cluster.internalGet(id, key));
-      } catch (IOException e) {
-        out.append("\n").append(id).append(": ").append(e);
-      }
-    }
-    return out.toString();
   }
 
   private static String aeAll() {

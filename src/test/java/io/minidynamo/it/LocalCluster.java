@@ -292,6 +292,19 @@ final class LocalCluster implements AutoCloseable {
     return JSON.readTree(response.body());
   }
 
+  /** Every node's own copy of a key, one line per node (an error in place of an unreachable one). */
+  String internalGetsOfAll(String key) {
+    StringBuilder out = new StringBuilder();
+    for (String id : ids()) {
+      try {
+        out.append("\n").append(id).append(": ").append(internalGet(id, key));
+      } catch (IOException e) {
+        out.append("\n").append(id).append(": ").append(e);
+      }
+    }
+    return out.toString();
+  }
+
   /** The value of a found, live record from {@link #internalGet}, decoded; null if absent or deleted. */
   static String liveValue(JsonNode internalGet) {
     if (!internalGet.path("found").asBoolean(false) || internalGet.path("record").path("deleted").asBoolean()) {

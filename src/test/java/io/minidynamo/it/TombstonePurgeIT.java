@@ -176,7 +176,7 @@ class TombstonePurgeIT {
           }
           return gone;
         }),
-        () -> "not purged on every replica: " + internalGets(cluster, key) + ae(cluster) + cluster.logTails());
+        () -> "not purged on every replica: " + cluster.internalGetsOfAll(key) + ae(cluster) + cluster.logTails());
   }
 
   /** Every node's own replica: the key is absent or a tombstone, never a value. */
@@ -226,18 +226,6 @@ class TombstonePurgeIT {
     StringBuilder out = new StringBuilder();
     for (String id : cluster.ids()) {
       out.append("\n").append(text(cluster, id, "/debug/ae"));
-    }
-    return out.toString();
-  }
-
-  private static String internalGets(LocalCluster cluster, String key) {
-    StringBuilder out = new StringBuilder();
-    for (String id : cluster.ids()) {
-      try {
-        out.append("\n").append(id).append(": ").append(cluster.internalGet(id, key));
-      } catch (IOException e) {
-        out.append("\n").append(id).append(": ").append(e);
-      }
     }
     return out.toString();
   }

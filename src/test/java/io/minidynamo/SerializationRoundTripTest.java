@@ -118,17 +118,17 @@ class SerializationRoundTripTest {
             new PartitionSnapshot(List.of()),
             new PartitionSnapshot(List.of(binary, empty, text, tombstone)))),
         Map.entry(Write.class, List.of(
-            new Write(7, binary, ackProbe.ref()),
+            new Write(7, binary, 1L << 40, ackProbe.ref()),
             new Write(0, tombstone, ackProbe.ref()))),
-        Map.entry(Read.class, List.of(new Read(63, "bin", replyProbe.ref()))),
+        Map.entry(Read.class, List.of(new Read(63, "bin", 9_000_000_001L, replyProbe.ref()))),
         Map.entry(WriteAck.class, List.of(
             WriteAck.ok("n1", "k"),
-            new WriteAck("n2", "k", "overloaded: 10000 writes queued"))),
+            new WriteAck("n2", "k", 77, "overloaded: 10000 writes queued"))),
         Map.entry(ReadReply.class, List.of(
-            new ReadReply("n1", "bin", binary, null),
-            new ReadReply("n1", "gone", tombstone, null),
-            new ReadReply("n1", "missing", null, null),
-            new ReadReply("n3", "k", null, "partition 9 is not replicated by n3"))),
+            new ReadReply("n1", "bin", 5, binary, null),
+            new ReadReply("n1", "gone", Long.MAX_VALUE, tombstone, null),
+            new ReadReply("n1", "missing", 0, null, null),
+            new ReadReply("n3", "k", 0, null, "partition 9 is not replicated by n3"))),
         Map.entry(Hint.class, List.of(hint, tombstoneHint)),
         Map.entry(HintEvent.Stored.class, List.of(new HintEvent.Stored(hint))),
         Map.entry(HintEvent.Delivered.class, List.of(
@@ -157,7 +157,7 @@ class SerializationRoundTripTest {
             new Records("n3", 5, List.of(binary, tombstone), null),
             new Records("n3", 5, List.of(), "partition 5 is not replicated by n3"))),
         Map.entry(HintProtocol.ReadHinted.class, List.of(
-            new HintProtocol.ReadHinted(7, "ключ", replyProbe.ref()))),
+            new HintProtocol.ReadHinted(7, "ключ", 42, replyProbe.ref()))),
         Map.entry(HintProtocol.GetHintFloor.class, List.of(
             new HintProtocol.GetHintFloor(floorProbe.ref()))),
         Map.entry(HintProtocol.HintFloor.class, List.of(
@@ -227,7 +227,7 @@ class SerializationRoundTripTest {
   void roundTrip_readReplyTo_resolvesToTheSameActor() {
     Read back = (Read) roundTrip(new Read(1, "k", replyProbe.ref()));
     assertEquals(replyProbe.ref(), back.replyTo());
-    ReadReply reply = new ReadReply("n1", "k", null, null);
+    ReadReply reply = new ReadReply("n1", "k", 0, null, null);
     back.replyTo().tell(reply);
     replyProbe.expectMessage(reply);
   }

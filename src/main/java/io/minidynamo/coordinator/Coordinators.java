@@ -2,25 +2,39 @@ package io.minidynamo.coordinator;
 
 import io.minidynamo.cluster.Peers;
 import io.minidynamo.cluster.Reachability;
+import io.minidynamo.replica.ReplicaProtocol.ReadReply;
+import io.minidynamo.replica.ReplicaProtocol.WriteAck;
 import io.minidynamo.ring.Ring;
 import io.minidynamo.versioning.HybridClock;
 import io.minidynamo.versioning.Record;
 import io.minidynamo.versioning.Version;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * Where client requests enter the actor world: stamps writes with this node's hybrid clock, finds
- * the key's partition, primaries and fallbacks on the ring, and spawns one short-lived coordinator
- * per request.
+ * Where client requests enter the actor world, and where they are coordinated: stamps writes with
+ * this node's hybrid clock, finds the key's partition, primaries and fallbacks on the ring, and runs
+ * each request's state machine ({@link PutCoordinator}, {@link GetCoordinator}: Riak's put and get
+ * FSMs) inside this one long-lived actor.
+ *
+ * <p>One actor for all requests rather than one per request: a request costs no actor spawn and
+ * stop, no message adapter of its own, and its replicas answer one ref that never changes (which
+ * remoting resolves from its cache instead of parsing a new temporary path each time). Replicas echo
+ * the request id given in each {@code Write} and {@code Read}, by which answers find their request.
+ * A request is dropped, and its timers cancelled, once its state machine says it is done.
  */
-public final class Coordinators {
+public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
 
-  /** Client requests, already validated by the HTTP layer. */
-  public sealed interface Command {}
+  /** Client requests, already validated by the HTTP layer, and the answers of replicas and timers. */
+  public interface Command {}
 
   /** A put ({@code value}) or a delete ({@code value == null}: a tombstone). */
   public record ClientWrite(
@@ -35,13 +49,31 @@ public final class Coordinators {
       String key, int r, Duration timeout, ActorRef<GetCoordinator.Result> replyTo)
       implements Command {}
 
-  private final String nodeId;
-  private final Ring ring;
-  private final Peers peers;
-  private final HybridClock clock;
-  private final Reachability reachability;
-  private final Settings settings;
-  private final ActorContext<Command> context;
+  /** A write already planned: what {@link ClientWrite} becomes (tests send it directly). */
+  record PlannedWrite(PutCoordinator.Plan plan, ActorRef<PutCoordinator.Result> replyTo)
+      implements Command {}
+
+  /** A read already planned: what {@link ClientRead} becomes (tests send it directly). */
+  record PlannedRead(GetCoordinator.Plan plan, ActorRef<GetCoordinator.Result> replyTo)
+      implements Command {}
+
+  /** A request's timer; the message is also its key, so a request can cancel its own timers. */
+  record RequestTimer(long request, Kind kind, String node) implements Command {
+    enum Kind {
+      /** The replica timeout since the primaries were asked. */
+      PRIMARIES_SILENT,
+      /** The replica timeout since fallback {@code node} was asked. */
+      FALLBACK_SILENT,
+      /** The client's deadline. */
+      DEADLINE,
+      /** After the deadline: hand-offs still in flight are given up. */
+      HARD_DEADLINE
+    }
+  }
+
+  private record AckReceived(WriteAck ack) implements Command {}
+
+  private record ReplyReceived(ReadReply reply) implements Command {}
 
   /**
    * Coordinator tuning, and the node-wide read repair budget they share.
@@ -50,21 +82,40 @@ public final class Coordinators {
    */
   public record Settings(Duration replicaTimeout, boolean hintedHandoff, RepairBudget repairs) {}
 
+  private final String nodeId;
+  private final Ring ring;
+  private final Peers peers;
+  private final HybridClock clock;
+  private final Reachability reachability;
+  private final Settings settings;
+  private final TimerScheduler<Command> timers;
+  private final boolean stopWhenIdle;
+  private final ActorRef<WriteAck> acks;
+  private final ActorRef<ReadReply> replies;
+  private final Map<Long, Request> requests = new HashMap<>();
+  private long lastRequest;
+
   private Coordinators(
       ActorContext<Command> context,
+      TimerScheduler<Command> timers,
       String nodeId,
       Ring ring,
       Peers peers,
       HybridClock clock,
       Reachability reachability,
-      Settings settings) {
-    this.context = context;
+      Settings settings,
+      boolean stopWhenIdle) {
+    super(context);
+    this.timers = timers;
     this.nodeId = nodeId;
     this.ring = ring;
     this.peers = peers;
     this.clock = clock;
     this.reachability = reachability;
     this.settings = settings;
+    this.stopWhenIdle = stopWhenIdle;
+    this.acks = context.messageAdapter(WriteAck.class, AckReceived::new);
+    this.replies = context.messageAdapter(ReadReply.class, ReplyReceived::new);
   }
 
   public static Behavior<Command> create(
@@ -74,8 +125,43 @@ public final class Coordinators {
       HybridClock clock,
       Reachability reachability,
       Settings settings) {
-    return Behaviors.setup(context ->
-        new Coordinators(context, nodeId, ring, peers, clock, reachability, settings).ready());
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Coordinators(
+        context, timers, nodeId, ring, peers, clock, reachability, settings, false)));
+  }
+
+  /**
+   * Coordinates the one planned request {@code first} and stops once it is done: how tests watch a
+   * single request's state machine from start to end.
+   */
+  static Behavior<Command> single(
+      String nodeId,
+      Peers peers,
+      Reachability reachability,
+      HybridClock clock,
+      RepairBudget repairs,
+      Command first) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      Coordinators coordinators = new Coordinators(context, timers, nodeId, null, peers, clock,
+          reachability, new Settings(Duration.ZERO, true, repairs), true);
+      context.getSelf().tell(first);
+      return coordinators;
+    }));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(ClientWrite.class, this::onClientWrite)
+        .onMessage(ClientRead.class, this::onClientRead)
+        .onMessage(PlannedWrite.class, planned ->
+            start(new PutCoordinator(++lastRequest, planned.plan(), this, planned.replyTo())))
+        .onMessage(PlannedRead.class, planned ->
+            start(new GetCoordinator(++lastRequest, planned.plan(), this, planned.replyTo())))
+        .onMessage(AckReceived.class, received -> onAnswer(received.ack().request(), received))
+        .onMessage(ReplyReceived.class, received -> onAnswer(received.reply().request(), received))
+        .onMessage(RequestTimer.class, timer -> onAnswer(timer.request(), timer))
+        .onMessage(PutCoordinator.HintResult.class, result -> onAnswer(result.request(), result))
+        .build();
   }
 
   /** How long a primary may stay silent before a fallback stands in: capped at half the deadline. */
@@ -84,14 +170,7 @@ public final class Coordinators {
     return settings.replicaTimeout().compareTo(half) <= 0 ? settings.replicaTimeout() : half;
   }
 
-  private Behavior<Command> ready() {
-    return Behaviors.receive(Command.class)
-        .onMessage(ClientWrite.class, this::onWrite)
-        .onMessage(ClientRead.class, this::onRead)
-        .build();
-  }
-
-  private Behavior<Command> onWrite(ClientWrite write) {
+  private Behavior<Command> onClientWrite(ClientWrite write) {
     Version version = new Version(clock.now(), nodeId);
     Record record = write.isDelete()
         ? Record.tombstone(write.key(), version)
@@ -100,18 +179,92 @@ public final class Coordinators {
     PutCoordinator.Plan plan = new PutCoordinator.Plan(
         record, partition, ring.primaries(partition), ring.fallbacks(partition), write.w(),
         write.timeout(), replicaTimeout(write.timeout()), settings.hintedHandoff());
-    context.spawnAnonymous(
-        PutCoordinator.create(plan, nodeId, peers, reachability, write.replyTo()));
-    return Behaviors.same();
+    return start(new PutCoordinator(++lastRequest, plan, this, write.replyTo()));
   }
 
-  private Behavior<Command> onRead(ClientRead read) {
+  private Behavior<Command> onClientRead(ClientRead read) {
     int partition = ring.partitionOf(read.key());
     GetCoordinator.Plan plan = new GetCoordinator.Plan(
         read.key(), partition, ring.primaries(partition), ring.fallbacks(partition), read.r(),
         read.timeout(), replicaTimeout(read.timeout()));
-    context.spawnAnonymous(GetCoordinator.create(
-        plan, peers, reachability, clock, settings.repairs(), read.replyTo()));
-    return Behaviors.same();
+    return start(new GetCoordinator(++lastRequest, plan, this, read.replyTo()));
+  }
+
+  private Behavior<Command> start(Request request) {
+    requests.put(request.id(), request);
+    request.start();
+    return afterStep(request);
+  }
+
+  /** An answer or timer for request {@code id}; one for a request already done is dropped. */
+  private Behavior<Command> onAnswer(long id, Command answer) {
+    Request request = requests.get(id);
+    if (request == null) {
+      return this;
+    }
+    if (answer instanceof AckReceived received) {
+      request.onWriteAck(received.ack());
+    } else if (answer instanceof ReplyReceived received) {
+      request.onReadReply(received.reply());
+    } else if (answer instanceof RequestTimer timer) {
+      request.onTimer(timer.kind(), timer.node());
+    } else if (answer instanceof PutCoordinator.HintResult result) {
+      request.onHintResult(result);
+    }
+    return afterStep(request);
+  }
+
+  private Behavior<Command> afterStep(Request request) {
+    if (!request.isDone()) {
+      return this;
+    }
+    requests.remove(request.id());
+    for (RequestTimer timer : request.timers()) {
+      timers.cancel(timer);
+    }
+    return stopWhenIdle && requests.isEmpty() ? Behaviors.stopped() : this;
+  }
+
+  // --- what a request's state machine uses of its host ---
+
+  String nodeId() {
+    return nodeId;
+  }
+
+  Peers peers() {
+    return peers;
+  }
+
+  Reachability reachability() {
+    return reachability;
+  }
+
+  HybridClock clock() {
+    return clock;
+  }
+
+  RepairBudget repairs() {
+    return settings.repairs();
+  }
+
+  /** Where replicas send their {@link WriteAck}s, carrying the write's request id. */
+  ActorRef<WriteAck> acks() {
+    return acks;
+  }
+
+  /** Where replicas and hint stores send their {@link ReadReply}s, carrying the request id. */
+  ActorRef<ReadReply> replies() {
+    return replies;
+  }
+
+  ActorContext<Command> context() {
+    return getContext();
+  }
+
+  /** Starts {@code request}'s timer {@code kind} (for {@code node}, or null); cancelled when done. */
+  void startTimer(Request request, RequestTimer.Kind kind, String node, Duration after) {
+    RequestTimer timer = new RequestTimer(request.id(), kind, node);
+    request.timers().add(timer);
+    timers.startSingleTimer(timer, timer, after);
   }
 }

@@ -1,8 +1,7 @@
 package io.minidynamo.coordinator;
 
 import io.minidynamo.Asks;
-import io.minidynamo.cluster.Peers;
-import io.minidynamo.cluster.Reachability;
+import io.minidynamo.coordinator.Coordinators.RequestTimer;
 import io.minidynamo.coordinator.SloppyQuorum.Handoff;
 import io.minidynamo.handoff.HintProtocol.HintedWrite;
 import io.minidynamo.replica.ReplicaProtocol.Write;
@@ -11,10 +10,6 @@ import io.minidynamo.versioning.Record;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * One client write (Riak's put FSM) under a sloppy quorum. Sends the record to the N primaries in
@@ -23,9 +18,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * primary; with no fallback left the coordinator's own node keeps the hint. Answers
  * {@link Result.Ok} after W acknowledgements (fallbacks count) or {@link Result.Failed} at the
  * deadline, and stays until every primary acknowledged or has a durable hint somewhere (or a hard
- * deadline passes), then stops. What was written stays written either way.
+ * deadline passes), then is done. What was written stays written either way. Runs inside
+ * {@link Coordinators}.
  */
-public final class PutCoordinator {
+public final class PutCoordinator extends Request {
 
   /** The outcome of a client write. */
   public sealed interface Result {
@@ -47,140 +43,98 @@ public final class PutCoordinator {
       Duration replicaTimeout,
       boolean hintedHandoff) {}
 
-  sealed interface Command {}
+  /** The outcome of handing {@code handoff} to a hint store. */
+  record HintResult(long request, Handoff handoff, boolean ok) implements Coordinators.Command {}
 
-  private record ReplicaAck(WriteAck ack) implements Command {}
-
-  /** The replica timeout since the writes went out: every primary still silent has failed. */
-  private enum PrimariesSilent implements Command {
-    INSTANCE
-  }
-
-  private record FallbackResult(String fallback, boolean ok) implements Command {}
-
-  private record LocalHintResult(String intendedFor, boolean ok) implements Command {}
-
-  private enum Deadline implements Command {
-    INSTANCE
-  }
-
-  private enum HardDeadline implements Command {
-    INSTANCE
-  }
-
-  private final ActorContext<Command> context;
-  private final TimerScheduler<Command> timers;
   private final Plan plan;
-  private final String selfId;
-  private final Peers peers;
+  private final Coordinators host;
   private final SloppyQuorum quorum;
   private final ActorRef<Result> replyTo;
   private boolean answered;
+  private boolean givenUp;
 
-  private PutCoordinator(
-      ActorContext<Command> context,
-      TimerScheduler<Command> timers,
-      Plan plan,
-      String selfId,
-      Peers peers,
-      ActorRef<Result> replyTo) {
-    this.context = context;
-    this.timers = timers;
+  PutCoordinator(long id, Plan plan, Coordinators host, ActorRef<Result> replyTo) {
+    super(id);
     this.plan = plan;
-    this.selfId = selfId;
-    this.peers = peers;
+    this.host = host;
     // With hinted handoff off no fallback is ever asked: booking one would keep W "possible".
     this.quorum = new SloppyQuorum(
         plan.primaries(), plan.hintedHandoff() ? plan.fallbacks() : List.of(), plan.w());
     this.replyTo = replyTo;
   }
 
-  public static Behavior<Command> create(
-      Plan plan, String selfId, Peers peers, Reachability reachability, ActorRef<Result> replyTo) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-      PutCoordinator coordinator = new PutCoordinator(context, timers, plan, selfId, peers, replyTo);
-      coordinator.start(reachability);
-      return coordinator.running();
-    }));
-  }
-
-  private void start(Reachability reachability) {
-    ActorRef<WriteAck> acks = context.messageAdapter(WriteAck.class, ReplicaAck::new);
+  @Override
+  void start() {
     // Two timers per write, not one per replica: the primaries are asked at the same moment.
-    timers.startSingleTimer(Deadline.INSTANCE, plan.timeout());
-    timers.startSingleTimer(PrimariesSilent.INSTANCE, plan.replicaTimeout());
+    host.startTimer(this, RequestTimer.Kind.DEADLINE, null, plan.timeout());
+    host.startTimer(this, RequestTimer.Kind.PRIMARIES_SILENT, null, plan.replicaTimeout());
+    Write write = new Write(plan.partition(), plan.record(), id(), host.acks());
     for (String node : plan.primaries()) {
-      if (reachability.isUnreachable(node)) {
+      if (host.reachability().isUnreachable(node)) {
         quorum.primaryFailed(node).ifPresent(this::handOff);
       } else {
-        peers.replica(node).tell(new Write(plan.partition(), plan.record(), acks));
+        host.peers().replica(node).tell(write);
       }
     }
+    next();
   }
 
-  private Behavior<Command> running() {
-    return Behaviors.receive(Command.class)
-        .onMessage(ReplicaAck.class, this::onReplicaAck)
-        .onMessageEquals(PrimariesSilent.INSTANCE, this::onPrimariesSilent)
-        .onMessage(FallbackResult.class, this::onFallbackResult)
-        .onMessage(LocalHintResult.class, this::onLocalHintResult)
-        .onMessageEquals(Deadline.INSTANCE, this::onDeadline)
-        .onMessageEquals(HardDeadline.INSTANCE, this::onHardDeadline)
-        .build();
-  }
-
-  private Behavior<Command> onReplicaAck(ReplicaAck received) {
-    WriteAck ack = received.ack();
+  @Override
+  void onWriteAck(WriteAck ack) {
     if (ack.ok()) {
       quorum.primaryAcked(ack.node());
     } else {
-      context.getLog().debug("write of {} failed on {}: {}", plan.record().key(), ack.node(), ack.error());
+      host.context().getLog().debug(
+          "write of {} failed on {}: {}", plan.record().key(), ack.node(), ack.error());
       quorum.primaryFailed(ack.node()).ifPresent(this::handOff);
     }
-    return next();
+    next();
   }
 
-  private Behavior<Command> onPrimariesSilent() {
+  @Override
+  void onTimer(RequestTimer.Kind kind, String node) {
+    switch (kind) {
+      case PRIMARIES_SILENT -> failPendingPrimaries();
+      case DEADLINE -> onDeadline();
+      case HARD_DEADLINE -> {
+        host.context().getLog().debug("write of {} stopped with handoff incomplete", plan.record().key());
+        givenUp = true;
+      }
+      case FALLBACK_SILENT -> { } // not used by writes: a silent fallback fails its hint's ask
+    }
+    next();
+  }
+
+  @Override
+  void onHintResult(HintResult result) {
+    if (result.handoff() instanceof Handoff.ToFallback toFallback) {
+      if (result.ok()) {
+        quorum.fallbackAcked(toFallback.fallback());
+      } else {
+        quorum.fallbackFailed(toFallback.fallback()).ifPresent(this::handOff);
+      }
+    } else if (result.ok()) {
+      quorum.keptLocally(result.handoff().intendedFor());
+    } else {
+      host.context().getLog().warn("no hint could be kept for {} of key {}; anti-entropy will repair it",
+          result.handoff().intendedFor(), plan.record().key());
+    }
+    next();
+  }
+
+  private void failPendingPrimaries() {
     for (String silent : quorum.pendingPrimaries()) {
       quorum.primaryFailed(silent).ifPresent(this::handOff);
     }
-    return next();
   }
 
-  private Behavior<Command> onFallbackResult(FallbackResult result) {
-    if (result.ok()) {
-      quorum.fallbackAcked(result.fallback());
-    } else {
-      quorum.fallbackFailed(result.fallback()).ifPresent(this::handOff);
-    }
-    return next();
-  }
-
-  private Behavior<Command> onLocalHintResult(LocalHintResult result) {
-    if (result.ok()) {
-      quorum.keptLocally(result.intendedFor());
-    } else {
-      context.getLog().warn("no hint could be kept for {} of key {}; anti-entropy will repair it",
-          result.intendedFor(), plan.record().key());
-    }
-    return next();
-  }
-
-  private Behavior<Command> onDeadline() {
+  private void onDeadline() {
     if (!answered) {
       answer(new Result.Failed(quorum.acks(), quorum.required()));
     }
-    for (String silent : quorum.pendingPrimaries()) {
-      quorum.primaryFailed(silent).ifPresent(this::handOff);
-    }
+    failPendingPrimaries();
     // Hand-offs started now get a few replica timeouts to land before the coordinator gives up.
-    timers.startSingleTimer(HardDeadline.INSTANCE, plan.replicaTimeout().multipliedBy(3));
-    return next();
-  }
-
-  private Behavior<Command> onHardDeadline() {
-    context.getLog().debug("write of {} stopped with handoff incomplete", plan.record().key());
-    return Behaviors.stopped();
+    host.startTimer(this, RequestTimer.Kind.HARD_DEADLINE, null, plan.replicaTimeout().multipliedBy(3));
   }
 
   /**
@@ -191,34 +145,31 @@ public final class PutCoordinator {
     if (!plan.hintedHandoff()) {
       return;
     }
-    if (handoff instanceof Handoff.ToFallback toFallback) {
-      String fallback = toFallback.fallback();
-      Asks.ask(context, WriteAck.class, peers.hints(fallback), plan.replicaTimeout(),
-          replyTo -> hinted(toFallback.intendedFor(), replyTo),
-          (ack, failure) -> new FallbackResult(fallback, ack != null && ack.ok()));
-    } else if (handoff instanceof Handoff.KeepLocally keep) {
-      Asks.ask(context, WriteAck.class, peers.hints(selfId), plan.replicaTimeout(),
-          replyTo -> hinted(keep.intendedFor(), replyTo),
-          (ack, failure) -> new LocalHintResult(keep.intendedFor(), ack != null && ack.ok()));
-    }
+    String holder = handoff instanceof Handoff.ToFallback toFallback
+        ? toFallback.fallback()
+        : host.nodeId();
+    long request = id();
+    Asks.ask(host.context(), WriteAck.class, host.peers().hints(holder), plan.replicaTimeout(),
+        ackTo -> new HintedWrite(plan.partition(), plan.record(), handoff.intendedFor(), ackTo),
+        (ack, failure) -> new HintResult(request, handoff, ack != null && ack.ok()));
   }
 
-  private HintedWrite hinted(String intendedFor, ActorRef<WriteAck> replyTo) {
-    return new HintedWrite(plan.partition(), plan.record(), intendedFor, replyTo);
-  }
-
-  private Behavior<Command> next() {
+  private void next() {
     if (!answered && quorum.isMet()) {
       answer(new Result.Ok(plan.record(), quorum.acks()));
     } else if (!answered && quorum.isImpossible()) {
       answer(new Result.Failed(quorum.acks(), quorum.required()));
     }
-    return isDone() ? Behaviors.stopped() : Behaviors.same();
   }
 
-  /** Every primary acked or hinted; with handoff off, no hint will come: every primary answered. */
-  private boolean isDone() {
-    return quorum.isComplete()
+  /**
+   * Every primary acked or hinted; with handoff off, no hint will come: every primary answered. Or
+   * the hard deadline passed.
+   */
+  @Override
+  boolean isDone() {
+    return givenUp
+        || quorum.isComplete()
         || (!plan.hintedHandoff() && quorum.pendingPrimaries().isEmpty());
   }
 

@@ -21,6 +21,9 @@ public final class SloppyQuorum {
 
   /** What the coordinator must do for a primary that missed the write. */
   public sealed interface Handoff {
+    /** The primary the hint is for. */
+    String intendedFor();
+
     /** Send the record to {@code fallback} with a hint naming {@code intendedFor}. */
     record ToFallback(String fallback, String intendedFor) implements Handoff {}
 

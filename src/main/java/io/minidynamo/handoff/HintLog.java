@@ -158,8 +158,7 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
     for (Object write : append.writes()) {
       HintedWrite hinted = (HintedWrite) write;
       if (hinted.record().version().timestamp() < floor) {
-        hinted.replyTo().tell(new WriteAck(nodeId, hinted.record().key(),
-            "hint refused: its record is older than this store's hint floor (tombstone grace)"));
+        hinted.fail(nodeId, "hint refused: its record is older than this store's hint floor (tombstone grace)");
       } else {
         writes.add(hinted);
       }
@@ -280,7 +279,8 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
   }
 
   private Effect<HintEvent, HintState> onReadHinted(HintState state, ReadHinted read) {
-    read.replyTo().tell(new ReadReply(nodeId, read.key(), state.newest(read.partition(), read.key()), null));
+    read.replyTo().tell(new ReadReply(
+        nodeId, read.key(), read.request(), state.newest(read.partition(), read.key()), null));
     return Effect().none();
   }
 

@@ -18,13 +18,18 @@ public final class HintProtocol {
    * node answers again; answered once the hint is durable.
    */
   public record HintedWrite(int partition, Record record, String intendedFor, ActorRef<WriteAck> replyTo)
-      implements ReplicaProtocol.Command, CborSerializable {}
+      implements ReplicaProtocol.Command, CborSerializable {
+    /** Answers the sender that {@code node} did not keep the hint. */
+    public void fail(String node, String error) {
+      replyTo.tell(new WriteAck(node, record.key(), error));
+    }
+  }
 
   /**
    * A read standing in for a failed primary: answered with the newest record this node holds as a
    * hint for the key (any target), or none.
    */
-  public record ReadHinted(int partition, String key, ActorRef<ReadReply> replyTo)
+  public record ReadHinted(int partition, String key, long request, ActorRef<ReadReply> replyTo)
       implements ReplicaProtocol.Command, CborSerializable {}
 
   /** A peer may be back (a cluster reachability event): try delivering to it now. */

@@ -26,8 +26,7 @@ public final class HintStore {
       Duration maxAge) {}
 
   public static Behavior<ReplicaProtocol.Command> create(String nodeId, Peers peers, Settings settings) {
-    WriteBatcher.Spec<HintedWrite> spec = new WriteBatcher.Spec<>(
-        HintedWrite.class, HintedWrite::replyTo, write -> write.record().key());
+    WriteBatcher.Spec<HintedWrite> spec = new WriteBatcher.Spec<>(HintedWrite.class, HintedWrite::fail);
     HintLog.Settings logSettings = new HintLog.Settings(
         settings.deliveryInterval(), settings.deliveryBatch(), settings.deliveryTimeout(),
         settings.snapshotEvery(), settings.maxAge());

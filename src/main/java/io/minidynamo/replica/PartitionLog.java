@@ -169,13 +169,13 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
 
   private void acknowledge(Append<?> append) {
     for (Write write : writes(append)) {
-      write.replyTo().tell(WriteAck.ok(nodeId, write.record().key()));
+      write.answer(nodeId, null);
     }
     parent.tell(new BatchDone(append.batch()));
   }
 
   private Effect<Record, PartitionState> onRead(PartitionState state, Read read) {
-    read.replyTo().tell(new ReadReply(nodeId, read.key(), state.get(read.key()), null));
+    read.answer(nodeId, state.get(read.key()));
     return Effect().none();
   }
 

@@ -25,21 +25,45 @@ public final class ReplicaProtocol {
     void fail(String node, String error);
   }
 
-  /** Store {@code record} in {@code partition} (an LWW merge); answered once it is durable. */
-  public record Write(int partition, Record record, ActorRef<WriteAck> replyTo)
+  /**
+   * Store {@code record} in {@code partition} (an LWW merge); answered once it is durable.
+   * {@code request} is the sender's correlation id, echoed in the {@link WriteAck} (0: none), so one
+   * long-lived actor can coordinate many writes.
+   */
+  public record Write(int partition, Record record, long request, ActorRef<WriteAck> replyTo)
       implements PartitionCommand, CborSerializable {
+    /** A write that needs no correlation: its sender tells acks apart by their ref or ignores them. */
+    public Write(int partition, Record record, ActorRef<WriteAck> replyTo) {
+      this(partition, record, 0, replyTo);
+    }
+
+    /** Answers the sender: {@code error} null means the record is durable on {@code node}. */
+    public void answer(String node, String error) {
+      replyTo.tell(new WriteAck(node, record.key(), request, error));
+    }
+
     @Override
     public void fail(String node, String error) {
-      replyTo.tell(new WriteAck(node, record.key(), error));
+      answer(node, error);
     }
   }
 
-  /** Read this node's copy of a key. */
-  public record Read(int partition, String key, ActorRef<ReadReply> replyTo)
+  /** Read this node's copy of a key; {@code request} is echoed in the {@link ReadReply}. */
+  public record Read(int partition, String key, long request, ActorRef<ReadReply> replyTo)
       implements PartitionCommand, CborSerializable {
+    /** A read that needs no correlation: its sender tells replies apart by their ref. */
+    public Read(int partition, String key, ActorRef<ReadReply> replyTo) {
+      this(partition, key, 0, replyTo);
+    }
+
+    /** Answers the sender with this node's copy ({@code record}, null when it has none). */
+    public void answer(String node, Record record) {
+      replyTo.tell(new ReadReply(node, key, request, record, null));
+    }
+
     @Override
     public void fail(String node, String error) {
-      replyTo.tell(new ReadReply(node, key, null, error));
+      replyTo.tell(new ReadReply(node, key, request, null, error));
     }
   }
 
@@ -136,11 +160,17 @@ public final class ReplicaProtocol {
 
   /**
    * The answer to a {@link Write}: {@code error} is null when the record (or a newer version of the
-   * key) is durable on {@code node}.
+   * key) is durable on {@code node}; {@code request} is the write's.
    */
-  public record WriteAck(String node, String key, String error) implements CborSerializable {
+  public record WriteAck(String node, String key, long request, String error)
+      implements CborSerializable {
+    /** An answer to a write that carried no correlation id. */
+    public WriteAck(String node, String key, String error) {
+      this(node, key, 0, error);
+    }
+
     public static WriteAck ok(String node, String key) {
-      return new WriteAck(node, key, null);
+      return new WriteAck(node, key, 0, null);
     }
 
     public boolean ok() {
@@ -149,7 +179,7 @@ public final class ReplicaProtocol {
   }
 
   /** The answer to a {@link Read}: the stored record or null, or an {@code error}. */
-  public record ReadReply(String node, String key, Record record, String error)
+  public record ReadReply(String node, String key, long request, Record record, String error)
       implements CborSerializable {
     public boolean ok() {
       return error == null;

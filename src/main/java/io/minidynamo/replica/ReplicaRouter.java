@@ -39,8 +39,7 @@ public final class ReplicaRouter extends AbstractBehavior<ReplicaProtocol.Comman
     super(context);
     this.nodeId = nodeId;
     this.clock = clock;
-    WriteBatcher.Spec<Write> spec = new WriteBatcher.Spec<>(
-        Write.class, Write::replyTo, write -> write.record().key());
+    WriteBatcher.Spec<Write> spec = new WriteBatcher.Spec<>(Write.class, Write::fail);
     held.forEach((partition, peers) -> partitions.put(partition, context.spawn(
         WriteBatcher.create(nodeId, spec, limits,
             front -> PartitionLog.create(nodeId, partition, front, snapshots, recoveryStats, peers)),

@@ -1,6 +1,5 @@
 package io.minidynamo.replica;
 
-import io.minidynamo.replica.ReplicaProtocol.WriteAck;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,11 +40,17 @@ public final class WriteBatcher<W extends ReplicaProtocol.Command>
   /** From the log: recovery finished (at start, and after a journal failure restarted it). */
   public record LogReady(int records) implements ReplicaProtocol.Command {}
 
-  /** How the front reads the writes it batches. */
-  public record Spec<W>(
-      Class<W> writeClass,
-      Function<W, ActorRef<WriteAck>> replyTo,
-      Function<W, String> key) {}
+  /**
+   * The writes the front batches, and how it answers one it cannot pass on:
+   * {@code refuse.refuse(write, node, error)} tells the write's sender.
+   */
+  public record Spec<W>(Class<W> writeClass, Refusal<W> refuse) {}
+
+  /** Answers a write's sender that {@code node} did not store it. */
+  @FunctionalInterface
+  public interface Refusal<W> {
+    void refuse(W write, String node, String error);
+  }
 
   /** Batching limits. */
   public record Limits(int maxBatch, int maxPending, Duration batchTimeout) {}
@@ -158,7 +163,7 @@ public final class WriteBatcher<W extends ReplicaProtocol.Command>
   }
 
   private void reply(W write, String error) {
-    spec.replyTo().apply(write).tell(new WriteAck(nodeId, spec.key().apply(write), error));
+    spec.refuse().refuse(write, nodeId, error);
   }
 
   private void sendNextBatch() {

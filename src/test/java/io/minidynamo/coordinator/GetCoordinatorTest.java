@@ -105,8 +105,8 @@ class GetCoordinatorTest {
   void reply_sameNodeTwice_countsOnce() {
     start(2, LONG);
     Read read = n1.expectMessageClass(Read.class);
-    read.replyTo().tell(new ReadReply("n1", KEY, NEW, null));
-    read.replyTo().tell(new ReadReply("n1", KEY, NEW, null));
+    read.answer("n1", NEW);
+    read.answer("n1", NEW);
     client.expectNoMessage(QUIET);
     reply(n2, "n2", OLD);
     client.expectMessage(new GetCoordinator.Result.Found(NEW));
@@ -253,11 +253,10 @@ class GetCoordinatorTest {
     assertEquals(0, repairs.skipped());
   }
 
-  private ActorRef<GetCoordinator.Command> start(int r, Duration timeout) {
+  private ActorRef<Coordinators.Command> start(int r, Duration timeout) {
     GetCoordinator.Plan plan =
         new GetCoordinator.Plan(KEY, PARTITION, TARGETS, List.of(), r, timeout, timeout);
-    return testKit.spawn(
-        GetCoordinator.create(plan, peers, new Reachability(), clock, repairs, client.ref()));
+    return start(plan, peers, new Reachability());
   }
 
   @Test
@@ -267,14 +266,13 @@ class GetCoordinatorTest {
         Map.of("n1", n1.ref(), "n2", n2.ref(), "n3", n3.ref()), Map.of("n4", n4Hints.ref()));
     GetCoordinator.Plan plan = new GetCoordinator.Plan(
         KEY, PARTITION, TARGETS, List.of("n4"), 3, LONG, Duration.ofMillis(200));
-    testKit.spawn(GetCoordinator.create(
-        plan, withFallback, new Reachability(), clock, repairs, client.ref()));
+    start(plan, withFallback, new Reachability());
     reply(n1, "n1", OLD);
     reply(n2, "n2", OLD);
     n3.expectMessageClass(Read.class); // n3 stays silent
     HintProtocol.ReadHinted read = n4Hints.expectMessageClass(HintProtocol.ReadHinted.class);
     assertEquals(KEY, read.key());
-    read.replyTo().tell(new ReadReply("n4", KEY, NEW, null));
+    read.replyTo().tell(new ReadReply("n4", KEY, read.request(), NEW, null));
     client.expectMessage(new GetCoordinator.Result.Found(NEW));
     // the stale primaries are repaired; the fallback is not written to as a replica
     assertRepaired(n1, NEW);
@@ -291,18 +289,23 @@ class GetCoordinatorTest {
     reachability.markUnreachable("n2");
     GetCoordinator.Plan plan = new GetCoordinator.Plan(
         KEY, PARTITION, TARGETS, List.of("n4"), 2, LONG, LONG);
-    testKit.spawn(GetCoordinator.create(plan, withFallback, reachability, clock, repairs, client.ref()));
+    start(plan, withFallback, reachability);
     n4Hints.expectMessageClass(HintProtocol.ReadHinted.class);
     n2.expectNoMessage(QUIET);
   }
 
+  private ActorRef<Coordinators.Command> start(
+      GetCoordinator.Plan plan, Peers peers, Reachability reachability) {
+    return testKit.spawn(Coordinators.single(
+        "n1", peers, reachability, clock, repairs, new Coordinators.PlannedRead(plan, client.ref())));
+  }
+
   private static void reply(TestProbe<ReplicaProtocol.Command> replica, String node, Record record) {
-    replica.expectMessageClass(Read.class).replyTo().tell(new ReadReply(node, KEY, record, null));
+    replica.expectMessageClass(Read.class).answer(node, record);
   }
 
   private static void error(TestProbe<ReplicaProtocol.Command> replica, String node) {
-    replica.expectMessageClass(Read.class).replyTo()
-        .tell(new ReadReply(node, KEY, null, "partition 9 is not replicated by " + node));
+    replica.expectMessageClass(Read.class).fail(node, "partition 9 is not replicated by " + node);
   }
 
   private static void assertRepaired(TestProbe<ReplicaProtocol.Command> replica, Record newest) {

@@ -8,6 +8,7 @@ import io.minidynamo.handoff.HintProtocol.HintedWrite;
 import io.minidynamo.replica.ReplicaProtocol;
 import io.minidynamo.replica.ReplicaProtocol.Write;
 import io.minidynamo.replica.ReplicaProtocol.WriteAck;
+import io.minidynamo.versioning.HybridClock;
 import io.minidynamo.versioning.Record;
 import io.minidynamo.versioning.Version;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,9 @@ class PutCoordinatorTest {
   private static final Duration LONG = Duration.ofSeconds(30);
   private static final Duration SHORT = Duration.ofMillis(300);
   private static final Duration QUIET = Duration.ofMillis(100);
+  /** A write uses neither: its record is stamped, and only reads repair. */
+  private static final HybridClock CLOCK = new HybridClock(() -> 0L);
+  private static final RepairBudget NO_REPAIRS = new RepairBudget(0, () -> 0L);
   private static final Record RECORD =
       Record.put("k", "v".getBytes(StandardCharsets.UTF_8), new Version(1000, "n1"));
 
@@ -90,7 +94,7 @@ class PutCoordinatorTest {
 
   @Test
   void ack_wAcks_answersOkAndStopsOnceEveryPrimaryAcked() {
-    ActorRef<PutCoordinator.Command> coordinator = start(2, LONG);
+    ActorRef<Coordinators.Command> coordinator = start(2, LONG);
     ack(n1, "n1");
     client.expectNoMessage(QUIET);
     ack(n3, "n3");
@@ -101,7 +105,7 @@ class PutCoordinatorTest {
 
   @Test
   void ack_afterAnswering_isIgnored() {
-    ActorRef<PutCoordinator.Command> coordinator = start(1, LONG);
+    ActorRef<Coordinators.Command> coordinator = start(1, LONG);
     ack(n1, "n1");
     client.expectMessage(new PutCoordinator.Result.Ok(RECORD, 1));
     ack(n2, "n2");
@@ -115,8 +119,8 @@ class PutCoordinatorTest {
   void ack_sameNodeTwice_countsOnce() {
     start(2, LONG);
     Write write = n1.expectMessageClass(Write.class);
-    write.replyTo().tell(WriteAck.ok("n1", "k"));
-    write.replyTo().tell(WriteAck.ok("n1", "k"));
+    write.answer("n1", null);
+    write.answer("n1", null);
     client.expectNoMessage(QUIET);
     ack(n2, "n2");
     client.expectMessage(new PutCoordinator.Result.Ok(RECORD, 2));
@@ -126,8 +130,8 @@ class PutCoordinatorTest {
   void ack_afterAnErrorFromTheSameNode_countsTheAck() {
     start(2, LONG);
     Write write = n1.expectMessageClass(Write.class);
-    write.replyTo().tell(new WriteAck("n1", "k", "journal write timed out"));
-    write.replyTo().tell(WriteAck.ok("n1", "k"));
+    write.answer("n1", "journal write timed out");
+    write.answer("n1", null);
     ack(n2, "n2");
     client.expectMessage(new PutCoordinator.Result.Ok(RECORD, 2));
   }
@@ -139,7 +143,7 @@ class PutCoordinatorTest {
   @Test
   void fail_wNoLongerReachableWithoutFallbacks_answersFailedBeforeTheDeadline() {
     // The deadline is 30 s; the default expectMessage wait (3 s) only passes on an early answer.
-    ActorRef<PutCoordinator.Command> coordinator = start(plan(2, LONG, LONG, NO_FALLBACKS, true));
+    ActorRef<Coordinators.Command> coordinator = start(plan(2, LONG, LONG, NO_FALLBACKS, true));
     fail(n1, "n1");
     client.expectNoMessage(QUIET);
     fail(n2, "n2");
@@ -172,7 +176,7 @@ class PutCoordinatorTest {
   void deadline_replicaNeverAnswers_failsWithTheAcksReceived() {
     // n3 and every hint store it is handed to stay silent: the coordinator answers at the deadline
     // and stops at its hard deadline
-    ActorRef<PutCoordinator.Command> coordinator =
+    ActorRef<Coordinators.Command> coordinator =
         start(plan(3, SHORT, Duration.ofMillis(100), FALLBACKS, true));
     ack(n1, "n1");
     ack(n2, "n2");
@@ -192,7 +196,7 @@ class PutCoordinatorTest {
 
   @Test
   void primarySilent_fallbackGetsAHintedWriteNamingThePrimary_andItsAckMakesW() {
-    ActorRef<PutCoordinator.Command> coordinator =
+    ActorRef<Coordinators.Command> coordinator =
         start(plan(3, LONG, Duration.ofMillis(200), FALLBACKS, true));
     ack(n1, "n1");
     ack(n3, "n3");
@@ -209,7 +213,7 @@ class PutCoordinatorTest {
 
   @Test
   void primaryErrs_fallbackFailsToo_nextFallbackThenOwnHintStoreTakeTheHint() {
-    ActorRef<PutCoordinator.Command> coordinator = start(plan(2, LONG, LONG, FALLBACKS, true));
+    ActorRef<Coordinators.Command> coordinator = start(plan(2, LONG, LONG, FALLBACKS, true));
     ack(n1, "n1");
     ack(n3, "n3");
     client.expectMessage(new PutCoordinator.Result.Ok(RECORD, 2));
@@ -223,7 +227,7 @@ class PutCoordinatorTest {
 
   @Test
   void nodesEqualN_silentPrimary_ownHintStoreGetsTheHint_whichDoesNotCountTowardW() {
-    ActorRef<PutCoordinator.Command> coordinator =
+    ActorRef<Coordinators.Command> coordinator =
         start(plan(3, Duration.ofSeconds(1), Duration.ofMillis(100), NO_FALLBACKS, true));
     ack(n1, "n1");
     ack(n2, "n2");
@@ -235,7 +239,7 @@ class PutCoordinatorTest {
 
   @Test
   void nodesEqualN_silentPrimary_answersOkWithWAndStopsOnceTheHintIsKept() {
-    ActorRef<PutCoordinator.Command> coordinator =
+    ActorRef<Coordinators.Command> coordinator =
         start(plan(2, LONG, Duration.ofMillis(100), NO_FALLBACKS, true));
     ack(n1, "n1");
     ack(n2, "n2");
@@ -249,7 +253,7 @@ class PutCoordinatorTest {
   void unreachablePrimary_isSkippedAndHintedAtOnce() {
     reachability.markUnreachable("n2");
     // replica timeout of 30 s: the default 3 s wait only passes on an immediate handoff
-    ActorRef<PutCoordinator.Command> coordinator = start(plan(3, LONG, LONG, FALLBACKS, true));
+    ActorRef<Coordinators.Command> coordinator = start(plan(3, LONG, LONG, FALLBACKS, true));
     ack(n1, "n1");
     ack(n3, "n3");
     ackHint("n4", "n2");
@@ -291,7 +295,7 @@ class PutCoordinatorTest {
   @Test
   void hintedHandoffOff_wNoLongerReachable_answersFailedBeforeTheDeadline() {
     // The deadline is 30 s; the default expectMessage wait (3 s) only passes on an early answer.
-    ActorRef<PutCoordinator.Command> coordinator = start(plan(2, LONG, LONG, FALLBACKS, false));
+    ActorRef<Coordinators.Command> coordinator = start(plan(2, LONG, LONG, FALLBACKS, false));
     fail(n1, "n1");
     client.expectNoMessage(QUIET);
     fail(n2, "n2");
@@ -307,20 +311,21 @@ class PutCoordinatorTest {
   }
 
   /** Fallbacks n4, n5 and a replica timeout that never fires during a test. */
-  private ActorRef<PutCoordinator.Command> start(int w, Duration timeout) {
+  private ActorRef<Coordinators.Command> start(int w, Duration timeout) {
     return start(plan(w, timeout, LONG, FALLBACKS, true));
   }
 
-  private ActorRef<PutCoordinator.Command> start(PutCoordinator.Plan plan) {
-    return testKit.spawn(PutCoordinator.create(plan, SELF, peers, reachability, client.ref()));
+  private ActorRef<Coordinators.Command> start(PutCoordinator.Plan plan) {
+    return testKit.spawn(Coordinators.single(SELF, peers, reachability, CLOCK, NO_REPAIRS,
+        new Coordinators.PlannedWrite(plan, client.ref())));
   }
 
   private static void ack(TestProbe<ReplicaProtocol.Command> replica, String node) {
-    replica.expectMessageClass(Write.class).replyTo().tell(WriteAck.ok(node, "k"));
+    replica.expectMessageClass(Write.class).answer(node, null);
   }
 
   private static void fail(TestProbe<ReplicaProtocol.Command> replica, String node) {
-    replica.expectMessageClass(Write.class).replyTo().tell(new WriteAck(node, "k", "disk full"));
+    replica.expectMessageClass(Write.class).answer(node, "disk full");
   }
 
   /** The hint store of {@code node} gets the record for {@code intendedFor} and makes it durable. */

@@ -81,13 +81,13 @@ class ReplicaRouterTest {
     ActorRef<ReplicaProtocol.Command> router = router(List.of(1, 2), settings(512, 10_000, 10_000));
     Record record = put("k", new byte[] {0, (byte) 0xff, 7}, V1);
     assertEquals(WriteAck.ok(NODE, "k"), write(router, 2, record));
-    assertEquals(new ReadReply(NODE, "k", record, null), read(router, 2, "k"));
+    assertEquals(new ReadReply(NODE, "k", 0, record, null), read(router, 2, "k"));
   }
 
   @Test
   void read_unknownKey_returnsNoRecord() {
     ActorRef<ReplicaProtocol.Command> router = router(List.of(3), settings(512, 10_000, 10_000));
-    assertEquals(new ReadReply(NODE, "missing", null, null), read(router, 3, "missing"));
+    assertEquals(new ReadReply(NODE, "missing", 0, null, null), read(router, 3, "missing"));
   }
 
   @Test

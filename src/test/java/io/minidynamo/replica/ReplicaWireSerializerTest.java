@@ -52,8 +52,9 @@ class ReplicaWireSerializerTest {
     Write write = write();
     byte[] bytes = serializer.toBinary(write);
     int replyTo = Adapter.toClassic(write.replyTo()).path().toSerializationFormat().length();
-    // partition 1 + flags 1 + key 6 + timestamp 8 + writer 3 + value 6 + replyTo with its length
-    assertTrue(bytes.length <= 25 + replyTo + 2 + 20, "encoded size " + bytes.length);
+    // partition 1 + flags 1 + key 6 + timestamp 8 + writer 3 + value 6 + request 8 + replyTo with
+    // its length
+    assertTrue(bytes.length <= 33 + replyTo + 2 + 20, "encoded size " + bytes.length);
   }
 
   @Test
@@ -77,7 +78,7 @@ class ReplicaWireSerializerTest {
 
   @Test
   void readReply_withoutRecord_roundTripsToNull() throws Exception {
-    ReadReply reply = new ReadReply("n2", "missing", null, null);
+    ReadReply reply = new ReadReply("n2", "missing", 0, null, null);
     assertEquals(reply, serializer.fromBinary(serializer.toBinary(reply), ReplicaWireSerializer.READ_REPLY));
   }
 }

@@ -136,6 +136,26 @@ class ClusterIT {
     }
   }
 
+  /**
+   * A body that does not come whole with its request (chunked transfer encoding) takes the streamed
+   * path, not the one for bodies that arrive whole: stored as sent, and counted against the value
+   * limit while it streams.
+   */
+  @Test
+  @Order(4)
+  void chunkedBodies_areStoredOrRefusedAsWholeOnes() throws IOException {
+    assertEquals(204, rawRequest("PUT /kv/chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n").status);
+    assertEquals("hello world", body(cluster.get("n2", "/kv/chunked")));
+
+    byte[] big = new byte[1024 * 1024 + 1];
+    HttpResponse<byte[]> tooBig = cluster.send(HttpRequest.newBuilder(cluster.uri("n1", "/kv/chunked"))
+        .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)))
+        .build());
+    assertEquals(413, tooBig.statusCode(), body(tooBig));
+    assertEquals("hello world", body(cluster.get("n3", "/kv/chunked")));
+  }
+
   @Test
   @Order(5)
   void metrics_prometheusText_countersMoveWithTraffic() throws IOException {

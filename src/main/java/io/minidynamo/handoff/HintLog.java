@@ -218,7 +218,13 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
     }
     ActorRef<ReplicaProtocol.Command> replica = peers.replica(target);
     for (Hint hint : newestPerKey.values()) {
-      replica.tell(new Write(hint.partition(), hint.record(), ackAdapter));
+      Record record = hint.record();
+      if (max == 1) {
+        // A probe goes out again and again while the target is down, and remoting may hold those
+        // messages until it is back: send the newest record held for the key, not a stale one.
+        record = Record.newer(record, state.newest(hint.partition(), record.key()));
+      }
+      replica.tell(new Write(hint.partition(), record, ackAdapter));
     }
     timers.startSingleTimer("delivery-" + target, new DeliveryTimeout(target), settings.timeout());
   }

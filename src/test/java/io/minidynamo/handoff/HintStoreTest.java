@@ -181,6 +181,25 @@ class HintStoreTest {
         .map(message -> ((Write) message).record().key()).toList());
   }
 
+  /**
+   * While the target is failing, each probe may sit in remoting's queue until it is back: a probe
+   * for a key with a newer hint (here a delete after a put) carries the newest record, so a target
+   * coming back never applies the stale value first.
+   */
+  @Test
+  void probe_keyWithANewerHint_sendsTheNewestRecord() {
+    ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 10, Duration.ofMillis(300)));
+    hint(store, put("k", 1));
+    Record deleted = Record.tombstone("k", new Version(2, "n1"));
+    hint(store, deleted);
+    store.tell(new Nudge(TARGET));
+    assertEquals(deleted, target.expectMessageClass(Write.class).record()); // a full batch: newest per key
+    awaitStats(store, stats -> assertEquals(1, stats.failedAttempts()));
+    store.tell(new Nudge(TARGET));
+    Write probe = target.expectMessageClass(Write.class);
+    assertEquals(deleted, probe.record(), "the probe carries the oldest hint's key at its newest");
+  }
+
   @Test
   void deliveryAck_refused_keepsTheHint() {
     ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 10, NEVER));

@@ -11,6 +11,7 @@ import io.minidynamo.versioning.Version;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -157,10 +158,14 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
             start(new PutCoordinator(++lastRequest, planned.plan(), this, planned.replyTo())))
         .onMessage(PlannedRead.class, planned ->
             start(new GetCoordinator(++lastRequest, planned.plan(), this, planned.replyTo())))
-        .onMessage(AckReceived.class, received -> onAnswer(received.ack().request(), received))
-        .onMessage(ReplyReceived.class, received -> onAnswer(received.reply().request(), received))
-        .onMessage(RequestTimer.class, timer -> onAnswer(timer.request(), timer))
-        .onMessage(PutCoordinator.HintResult.class, result -> onAnswer(result.request(), result))
+        .onMessage(AckReceived.class, received ->
+            step(received.ack().request(), request -> request.onWriteAck(received.ack())))
+        .onMessage(ReplyReceived.class, received ->
+            step(received.reply().request(), request -> request.onReadReply(received.reply())))
+        .onMessage(RequestTimer.class, timer ->
+            step(timer.request(), request -> request.onTimer(timer.kind(), timer.node())))
+        .onMessage(PutCoordinator.HintResult.class, result ->
+            step(result.request(), request -> request.onHintResult(result)))
         .build();
   }
 
@@ -196,21 +201,13 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
     return afterStep(request);
   }
 
-  /** An answer or timer for request {@code id}; one for a request already done is dropped. */
-  private Behavior<Command> onAnswer(long id, Command answer) {
+  /** Feeds an answer or timer to request {@code id}; one for a request already done is dropped. */
+  private Behavior<Command> step(long id, Consumer<Request> feed) {
     Request request = requests.get(id);
     if (request == null) {
       return this;
     }
-    if (answer instanceof AckReceived received) {
-      request.onWriteAck(received.ack());
-    } else if (answer instanceof ReplyReceived received) {
-      request.onReadReply(received.reply());
-    } else if (answer instanceof RequestTimer timer) {
-      request.onTimer(timer.kind(), timer.node());
-    } else if (answer instanceof PutCoordinator.HintResult result) {
-      request.onHintResult(result);
-    }
+    feed.accept(request);
     return afterStep(request);
   }
 

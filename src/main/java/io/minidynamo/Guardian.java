@@ -16,6 +16,7 @@ import io.minidynamo.handoff.HintStore;
 import io.minidynamo.http.HttpApi;
 import io.minidynamo.metrics.NodeGauges;
 import io.minidynamo.http.HttpServer;
+import io.minidynamo.replica.CommittedReads;
 import io.minidynamo.replica.ReplicaProtocol;
 import io.minidynamo.replica.ReplicaRouter;
 import io.minidynamo.replica.WriteBatcher;
@@ -46,8 +47,11 @@ public final class Guardian {
       HybridClock clock = HybridClock.system(settings.clockOffset().toMillis());
       List<Integer> held = ring.partitionsReplicatedBy(self.id());
       RecoveryStats recovery = new RecoveryStats(held.size(), System::currentTimeMillis);
+      CommittedReads committed = new CommittedReads(held);
       ActorRef<ReplicaProtocol.Command> replica = context.spawn(
-          ReplicaRouter.create(self.id(), ReplicaRouter.heldPartitions(ring, self.id()), clock, settings, recovery), ReplicaRouter.NAME);
+          ReplicaRouter.create(self.id(), ReplicaRouter.heldPartitions(ring, self.id()), clock, settings,
+              recovery, committed),
+          ReplicaRouter.NAME);
       Map<String, ActorRef<ReplicaProtocol.Command>> replicas =
           Peers.resolveAll(context.getSystem(), cluster, ReplicaRouter.NAME);
       ActorRef<ReplicaProtocol.Command> hints = context.spawn(
@@ -60,7 +64,7 @@ public final class Guardian {
           MembershipBootstrap.create(self.id(), cluster, settings.membershipProbeInterval()), MembershipBootstrap.NAME);
       RepairBudget repairs = new RepairBudget(settings.readRepairsPerSecond(), System::nanoTime);
       ActorRef<Coordinators.Command> coordinators = context.spawn(
-          Coordinators.create(self.id(), ring, peers, clock, reachability,
+          Coordinators.create(self.id(), ring, peers, committed, clock, reachability,
               new Coordinators.Settings(settings.replicaTimeout(), settings.hintsEnabled(), repairs)),
           "coordinator");
       NodeGauges.register(context.getSystem(),

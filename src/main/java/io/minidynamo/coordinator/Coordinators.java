@@ -2,6 +2,7 @@ package io.minidynamo.coordinator;
 
 import io.minidynamo.cluster.Peers;
 import io.minidynamo.cluster.Reachability;
+import io.minidynamo.replica.CommittedReads;
 import io.minidynamo.replica.ReplicaProtocol.ReadReply;
 import io.minidynamo.replica.ReplicaProtocol.WriteAck;
 import io.minidynamo.ring.Ring;
@@ -86,6 +87,7 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
   private final String nodeId;
   private final Ring ring;
   private final Peers peers;
+  private final CommittedReads committed;
   private final HybridClock clock;
   private final Reachability reachability;
   private final Settings settings;
@@ -102,6 +104,7 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
       String nodeId,
       Ring ring,
       Peers peers,
+      CommittedReads committed,
       HybridClock clock,
       Reachability reachability,
       Settings settings,
@@ -111,6 +114,7 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
     this.nodeId = nodeId;
     this.ring = ring;
     this.peers = peers;
+    this.committed = committed;
     this.clock = clock;
     this.reachability = reachability;
     this.settings = settings;
@@ -119,15 +123,20 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
     this.replies = context.messageAdapter(ReadReply.class, ReplyReceived::new);
   }
 
+  /**
+   * @param committed this node's replica partitions, read directly when this node is a primary of
+   *     a read key (no message to the local replica actors)
+   */
   public static Behavior<Command> create(
       String nodeId,
       Ring ring,
       Peers peers,
+      CommittedReads committed,
       HybridClock clock,
       Reachability reachability,
       Settings settings) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Coordinators(
-        context, timers, nodeId, ring, peers, clock, reachability, settings, false)));
+        context, timers, nodeId, ring, peers, committed, clock, reachability, settings, false)));
   }
 
   /**
@@ -142,8 +151,8 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
       RepairBudget repairs,
       Command first) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-      Coordinators coordinators = new Coordinators(context, timers, nodeId, null, peers, clock,
-          reachability, new Settings(Duration.ZERO, true, repairs), true);
+      Coordinators coordinators = new Coordinators(context, timers, nodeId, null, peers,
+          CommittedReads.none(), clock, reachability, new Settings(Duration.ZERO, true, repairs), true);
       context.getSelf().tell(first);
       return coordinators;
     }));
@@ -230,6 +239,11 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
 
   Peers peers() {
     return peers;
+  }
+
+  /** This node's own replica partitions, readable without a message. */
+  CommittedReads committed() {
+    return committed;
   }
 
   Reachability reachability() {

@@ -2,6 +2,7 @@ package io.minidynamo.coordinator;
 
 import io.minidynamo.coordinator.Coordinators.RequestTimer;
 import io.minidynamo.handoff.HintProtocol.ReadHinted;
+import io.minidynamo.replica.CommittedReads;
 import io.minidynamo.replica.ReplicaProtocol.Read;
 import io.minidynamo.replica.ReplicaProtocol.ReadReply;
 import io.minidynamo.replica.ReplicaProtocol.Write;
@@ -15,7 +16,8 @@ import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * One client read (Riak's get FSM): asks the N primaries in parallel; a primary that fails, stays
+ * One client read (Riak's get FSM): asks the N primaries in parallel (this node, when it is one,
+ * answers at once from its durable records: {@link CommittedReads}); a primary that fails, stays
  * silent past the replica timeout, or is known unreachable is replaced by the next fallback node,
  * whose hint store answers with the newest record it holds for the key. Answers with the newest
  * record after R replies ({@link Result.Found}, or {@link Result.NotFound} for missing or deleted),
@@ -69,13 +71,22 @@ public final class GetCoordinator extends Request {
     host.startTimer(this, RequestTimer.Kind.DEADLINE, null, plan.timeout());
     host.startTimer(this, RequestTimer.Kind.PRIMARIES_SILENT, null, plan.replicaTimeout());
     Read read = new Read(plan.partition(), plan.key(), id(), host.replies());
+    CommittedReads.Committed local = null;
     for (String node : plan.primaries()) {
       if (host.reachability().isUnreachable(node)) {
         quorum.fail(node);
         askFallback();
+      } else if (node.equals(host.nodeId())) {
+        local = host.committed().read(plan.partition(), plan.key());
+        if (local == null) { // not readable here now: the replica actor answers once it can
+          host.peers().replica(node).tell(read);
+        }
       } else {
         host.peers().replica(node).tell(read);
       }
+    }
+    if (local != null) { // after the others were asked, so they are not kept waiting
+      accept(host.nodeId(), local.record());
     }
     next();
   }
@@ -94,15 +105,20 @@ public final class GetCoordinator extends Request {
   @Override
   void onReadReply(ReadReply reply) {
     if (reply.ok()) {
-      if (reply.record() != null) {
-        host.clock().observe(reply.record().version().timestamp());
-      }
-      quorum.reply(reply.node(), reply.record());
+      accept(reply.node(), reply.record());
     } else if (!quorum.hasSettled(reply.node())) {
       quorum.fail(reply.node());
       askFallback();
     }
     next();
+  }
+
+  /** {@code node}'s copy of the key ({@code record}, null when it has none). */
+  private void accept(String node, Record record) {
+    if (record != null) {
+      host.clock().observe(record.version().timestamp());
+    }
+    quorum.reply(node, record);
   }
 
   @Override

@@ -84,6 +84,8 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
   private long replayed;
   private boolean recovered;
   private final TombstoneTracker tombstones;
+  /** Where other threads read this partition's durable records. */
+  private final CommittedReads.Partition committed;
 
   private PartitionLog(
       ActorContext<ReplicaProtocol.Command> context,
@@ -92,7 +94,8 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
       ActorRef<ReplicaProtocol.Command> parent,
       Snapshots snapshots,
       RecoveryStats recoveryStats,
-      List<String> peers) {
+      List<String> peers,
+      CommittedReads.Partition committed) {
     super(
         PersistenceId.ofUniqueId("replica-" + partition),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2));
@@ -102,20 +105,25 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
     this.partition = partition;
     this.context = context;
     this.recoveryStats = recoveryStats;
+    this.committed = committed;
     MerkleTree shape = new MerkleTree(PartitionState.TREE_DEPTH);
     this.tombstones = new TombstoneTracker(peers, shape.leafCount(), shape::leafOf);
   }
 
-  /** @param peers the other replicas of this partition, whose holding of tombstones is tracked */
+  /**
+   * @param peers the other replicas of this partition, whose holding of tombstones is tracked
+   * @param committed the view of this partition's durable records that this log keeps current
+   */
   static Behavior<ReplicaProtocol.Command> create(
       String nodeId,
       int partition,
       ActorRef<ReplicaProtocol.Command> parent,
       Snapshots snapshots,
       RecoveryStats recoveryStats,
-      List<String> peers) {
-    return Behaviors.setup(context ->
-        new PartitionLog(context, nodeId, partition, parent, snapshots, recoveryStats, peers));
+      List<String> peers,
+      CommittedReads.Partition committed) {
+    return Behaviors.setup(context -> new PartitionLog(
+        context, nodeId, partition, parent, snapshots, recoveryStats, peers, committed));
   }
 
   @Override
@@ -144,7 +152,11 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
       acknowledge(append);
       return Effect().none();
     }
-    return Effect().persist(events).thenRun(newState -> acknowledge(append));
+    committed.persisting(state, events); // before the events reach the state
+    return Effect().persist(events).thenRun(newState -> {
+      committed.persisted(events); // before any acknowledgement
+      acknowledge(append);
+    });
   }
 
   /** The writes of a batch: the replica's front batches {@link Write}s only. */
@@ -174,6 +186,7 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
     parent.tell(new BatchDone(append.batch()));
   }
 
+  /** A read that came before recovery completed; later ones are answered by the router. */
   private Effect<Record, PartitionState> onRead(PartitionState state, Read read) {
     read.answer(nodeId, state.get(read.key()));
     return Effect().none();
@@ -267,6 +280,7 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
                   done.partitions(), done.records(), done.eventsReplayed(), done.recoveryMillis());
             }
           }
+          committed.recovered(state);
           parent.tell(new LogReady(state.size()));
         })
         .onSignal(SnapshotCompleted.class, (state, completed) -> context.getLog().info(

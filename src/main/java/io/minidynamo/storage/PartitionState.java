@@ -4,10 +4,10 @@ import io.minidynamo.antientropy.LeafReconciliation;
 import io.minidynamo.antientropy.MerkleTree;
 import io.minidynamo.versioning.Record;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The records of one ring partition on one node, in memory: for each key the newest record seen
@@ -16,7 +16,9 @@ import java.util.Set;
  * yields the same state and the same tree; the tree is updated on every apply and rebuilt (by
  * applying) from a snapshot, never stored.
  *
- * <p>Mutable and confined to the actor that owns it; {@link #toSnapshot()} copies it out.
+ * <p>Mutable and written only by the actor that owns it; {@link #toSnapshot()} copies it out.
+ * {@link #get} may be called from any thread (see {@link io.minidynamo.replica.CommittedReads}):
+ * the records are in a concurrent map. Everything else, the tree included, is the owner's alone.
  */
 public final class PartitionState {
   /** Leaves of 2^10 buckets: a differing key narrows a repair to about 1/1024 of the partition. */
@@ -26,7 +28,7 @@ public final class PartitionState {
   private final MerkleTree tree;
 
   public PartitionState() {
-    this.records = new HashMap<>();
+    this.records = new ConcurrentHashMap<>();
     this.tree = new MerkleTree(TREE_DEPTH);
   }
 
@@ -38,7 +40,7 @@ public final class PartitionState {
     return state;
   }
 
-  /** The stored record for a key (possibly a tombstone), or null. */
+  /** The stored record for a key (possibly a tombstone), or null; from any thread. */
   public Record get(String key) {
     return records.get(key);
   }

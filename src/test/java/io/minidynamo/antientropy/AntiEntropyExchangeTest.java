@@ -16,6 +16,7 @@ import io.minidynamo.replica.ReplicaProtocol.ReadReply;
 import io.minidynamo.replica.ReplicaProtocol.TreeCopy;
 import io.minidynamo.replica.ReplicaProtocol.Write;
 import io.minidynamo.replica.ReplicaProtocol.WriteAck;
+import io.minidynamo.replica.CommittedReads;
 import io.minidynamo.replica.ReplicaRouter;
 import io.minidynamo.storage.RecoveryStats;
 import io.minidynamo.versioning.HybridClock;
@@ -264,7 +265,8 @@ class AntiEntropyExchangeTest {
     NodeSettings settings = NodeSettings.fromConfig(ConfigFactory.defaultReference());
     return kit.spawn(ReplicaRouter.create(node, Map.of(partition, List.of(node.equals("a") ? "b" : "a")),
         new HybridClock(() -> 0L),
-        settings, new RecoveryStats(1, () -> 0L)), "replica-" + node + "-" + partition);
+        settings, new RecoveryStats(1, () -> 0L), new CommittedReads(List.of(partition))),
+        "replica-" + node + "-" + partition);
   }
 
   private static AntiEntropyExchange.Result exchange(Pair pair, int maxKeys) {

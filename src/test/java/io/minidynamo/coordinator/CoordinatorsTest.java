@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.minidynamo.cluster.Peers;
 import io.minidynamo.cluster.Reachability;
+import io.minidynamo.replica.CommittedReads;
 import io.minidynamo.replica.ReplicaProtocol;
 import io.minidynamo.replica.ReplicaProtocol.Read;
 import io.minidynamo.replica.ReplicaProtocol.Write;
 import io.minidynamo.replica.ReplicaProtocol.WriteAck;
 import io.minidynamo.ring.Ring;
+import io.minidynamo.storage.PartitionState;
 import io.minidynamo.versioning.HybridClock;
 import io.minidynamo.versioning.Record;
 import io.minidynamo.versioning.Version;
@@ -57,7 +59,8 @@ class CoordinatorsTest {
     Coordinators.Settings settings =
         new Coordinators.Settings(LONG, true, new RepairBudget(100, () -> 0L));
     coordinators = testKit.spawn(Coordinators.create("n1", Ring.create(List.of("n1", "n2", "n3"), 8, 3),
-        new Peers(refs, hintRefs), new HybridClock(() -> 0L), new Reachability(), settings));
+        new Peers(refs, hintRefs), CommittedReads.none(), new HybridClock(() -> 0L), new Reachability(),
+        settings));
   }
 
   @Test
@@ -125,6 +128,48 @@ class CoordinatorsTest {
     }
     assertEquals(new GetCoordinator.Result.Found(stored), reader.receiveMessage());
     writer.expectMessageClass(PutCoordinator.Result.Ok.class);
+  }
+
+  @Test
+  void read_thisNodeAPrimaryAndRecovered_answersFromItsDurableRecordsWithoutAskingItsReplica() {
+    Ring ring = Ring.create(List.of("n1", "n2", "n3"), 8, 3);
+    Record newer = Record.put("k", "new".getBytes(StandardCharsets.UTF_8), new Version(2, "n1"));
+    Record older = Record.put("k", "old".getBytes(StandardCharsets.UTF_8), new Version(1, "n1"));
+    PartitionState local = new PartitionState();
+    local.apply(newer);
+    ActorRef<Coordinators.Command> withLocal = spawn(
+        CommittedReads.recovered(Map.of(ring.partitionOf("k"), local)));
+    TestProbe<GetCoordinator.Result> reader = testKit.createTestProbe();
+    withLocal.tell(new Coordinators.ClientRead("k", 2, LONG, reader.ref()));
+
+    Read toN2 = replicas.get("n2").expectMessageClass(Read.class);
+    Read toN3 = replicas.get("n3").expectMessageClass(Read.class);
+    reader.expectNoMessage(QUIET); // one answer (this node's) of the two required
+    toN2.answer("n2", older);
+    assertEquals(new GetCoordinator.Result.Found(newer), reader.receiveMessage());
+    toN3.answer("n3", newer);
+    // n2's stale copy is repaired; this node's replica was never asked
+    assertEquals(newer, replicas.get("n2").expectMessageClass(Write.class).record());
+    replicas.get("n1").expectNoMessage(QUIET);
+  }
+
+  @Test
+  void read_thisNodesPartitionNotRecovered_asksItsReplica() {
+    ActorRef<Coordinators.Command> recovering = spawn(new CommittedReads(List.of(0, 1, 2, 3, 4, 5, 6, 7)));
+    TestProbe<GetCoordinator.Result> reader = testKit.createTestProbe();
+    recovering.tell(new Coordinators.ClientRead("k", 2, LONG, reader.ref()));
+    for (String node : List.of("n1", "n2")) {
+      replicas.get(node).expectMessageClass(Read.class).answer(node, null);
+    }
+    assertEquals(new GetCoordinator.Result.NotFound(), reader.receiveMessage());
+  }
+
+  private ActorRef<Coordinators.Command> spawn(CommittedReads committed) {
+    Map<String, ActorRef<ReplicaProtocol.Command>> refs = new HashMap<>();
+    replicas.forEach((node, probe) -> refs.put(node, probe.ref()));
+    return testKit.spawn(Coordinators.create("n1", Ring.create(List.of("n1", "n2", "n3"), 8, 3),
+        new Peers(refs, refs), committed, new HybridClock(() -> 0L), new Reachability(),
+        new Coordinators.Settings(LONG, true, new RepairBudget(100, () -> 0L))));
   }
 
   private static Coordinators.ClientWrite write(String key, TestProbe<PutCoordinator.Result> client) {

@@ -85,6 +85,18 @@ class ReplicaRouterTest {
   }
 
   @Test
+  void write_acknowledged_isInTheDurableRecordsThisNodesCoordinatorReads() {
+    CommittedReads committed = new CommittedReads(List.of(40));
+    ActorRef<ReplicaProtocol.Command> router = testKit.spawn(ReplicaRouter.create(NODE,
+        withPeers(List.of(40)), clock(), settings(512, 10_000, 10_000), new RecoveryStats(1, () -> 0L),
+        committed));
+    Record record = put("k", bytes("v"), V1);
+    assertEquals(WriteAck.ok(NODE, "k"), write(router, 40, record));
+    assertEquals(new CommittedReads.Committed(record), committed.read(40, "k"));
+    assertEquals(new CommittedReads.Committed(null), committed.read(40, "other"));
+  }
+
+  @Test
   void read_unknownKey_returnsNoRecord() {
     ActorRef<ReplicaProtocol.Command> router = router(List.of(3), settings(512, 10_000, 10_000));
     assertEquals(new ReadReply(NODE, "missing", 0, null, null), read(router, 3, "missing"));
@@ -233,7 +245,8 @@ class ReplicaRouterTest {
     testKit.stop(first);
     RecoveryStats stats = new RecoveryStats(1, () -> 0L);
     ActorRef<ReplicaProtocol.Command> second =
-        testKit.spawn(ReplicaRouter.create(NODE, withPeers(List.of(30)), clock(), settings, stats));
+        testKit.spawn(ReplicaRouter.create(NODE, withPeers(List.of(30)), clock(), settings, stats,
+            new CommittedReads(List.of(30))));
     read(second, 30, "big-0");
     assertEquals(12, stats.snapshot().records());
     assertTrue(stats.snapshot().eventsReplayed() < 12,
@@ -254,7 +267,8 @@ class ReplicaRouterTest {
     // partitions 20 and 21 have history, 22 has none
     RecoveryStats stats = new RecoveryStats(3, () -> 0L);
     ActorRef<ReplicaProtocol.Command> second =
-        testKit.spawn(ReplicaRouter.create(NODE, withPeers(List.of(20, 21, 22)), clock(), settings, stats));
+        testKit.spawn(ReplicaRouter.create(NODE, withPeers(List.of(20, 21, 22)), clock(), settings, stats,
+            new CommittedReads(List.of(20, 21, 22))));
     read(second, 20, "key-0");
     read(second, 21, "other");
     read(second, 22, "none"); // each partition answers only once it has recovered
@@ -385,7 +399,8 @@ class ReplicaRouterTest {
 
   private static ActorRef<ReplicaProtocol.Command> router(List<Integer> held, NodeSettings settings) {
     return testKit.spawn(ReplicaRouter.create(
-        NODE, withPeers(held), clock(), settings, new RecoveryStats(held.size(), () -> 0L)));
+        NODE, withPeers(held), clock(), settings, new RecoveryStats(held.size(), () -> 0L),
+        new CommittedReads(held)));
   }
 
   /** Each partition replicated here and on two other nodes. */

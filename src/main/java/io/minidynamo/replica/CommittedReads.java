@@ -97,8 +97,9 @@ public final class CommittedReads {
       }
     }
 
-    /** {@code records} are durable: reads see them. */
-    void persisted(List<Record> records) {
+    /** {@code records} are durable in {@code current} (the log's state now): reads see them. */
+    void persisted(PartitionState current, List<Record> records) {
+      state = current; // the first write to an empty partition starts a new state object
       for (Record record : records) {
         persisting.remove(record.key());
       }

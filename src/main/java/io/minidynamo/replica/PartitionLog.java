@@ -126,9 +126,17 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
         context, nodeId, partition, parent, snapshots, recoveryStats, peers, committed));
   }
 
+  /**
+   * The one object Pekko starts every recovery from: it calls {@link #emptyState()} once per actor,
+   * and reuses the answer when a journal failure restarts the log. So it is never written to: the
+   * first event applied to it starts a new state (see {@link #eventHandler()}). Otherwise a restart
+   * would replay the journal onto the live state, which still holds the batch that failed.
+   */
+  private final PartitionState pristine = new PartitionState();
+
   @Override
   public PartitionState emptyState() {
-    return new PartitionState();
+    return pristine;
   }
 
   @Override
@@ -154,7 +162,7 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
     }
     committed.persisting(state, events); // before the events reach the state
     return Effect().persist(events).thenRun(newState -> {
-      committed.persisted(events); // before any acknowledgement
+      committed.persisted(newState, events); // before any acknowledgement
       acknowledge(append);
     });
   }
@@ -256,13 +264,14 @@ final class PartitionLog extends EventSourcedBehavior<ReplicaProtocol.Command, R
   @Override
   public EventHandler<PartitionState, Record> eventHandler() {
     return (state, record) -> {
+      PartitionState target = state == pristine ? new PartitionState() : state;
       if (!recovered) {
         replayed++;
       }
-      if (state.apply(record) && recovered) {
+      if (target.apply(record) && recovered) {
         tombstones.applied(record);
       }
-      return state;
+      return target;
     };
   }
 

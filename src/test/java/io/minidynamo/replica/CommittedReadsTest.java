@@ -52,7 +52,7 @@ class CommittedReadsTest {
 
     assertEquals(new Committed(OLD), reads.read(3, "k"));
     assertEquals(new Committed(null), reads.read(3, "first"));
-    partition.persisted(batch);
+    partition.persisted(state, batch);
     assertEquals(new Committed(NEW), reads.read(3, "k"));
     assertEquals(new Committed(first), reads.read(3, "first"));
   }

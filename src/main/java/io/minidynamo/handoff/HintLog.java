@@ -133,9 +133,16 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
     }));
   }
 
+  /**
+   * The one object Pekko starts every recovery from, also after a journal failure restarted the
+   * log: never written to, so a restart does not replay the journal onto the live state (which
+   * still holds the batch that failed). The first event applied to it starts a new state.
+   */
+  private final HintState pristine = new HintState();
+
   @Override
   public HintState emptyState() {
-    return new HintState();
+    return pristine;
   }
 
   @Override
@@ -316,15 +323,16 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
   @Override
   public EventHandler<HintState, HintEvent> eventHandler() {
     return (state, event) -> {
+      HintState target = state == pristine ? new HintState() : state;
       if (event instanceof HintEvent.Stored stored) {
-        state.add(stored.hint());
+        target.add(stored.hint());
       } else if (event instanceof HintEvent.Delivered delivered) {
-        long before = state.delivered();
-        state.remove(delivered.target(), delivered.ids());
-        deliveredCounter.increment(state.delivered() - before);
+        long before = target.delivered();
+        target.remove(delivered.target(), delivered.ids());
+        deliveredCounter.increment(target.delivered() - before);
       }
-      pendingGauge.set(state.count());
-      return state;
+      pendingGauge.set(target.count());
+      return target;
     };
   }
 

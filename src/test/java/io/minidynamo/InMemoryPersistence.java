@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Path;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 
 /**
  * The configuration of an in-JVM test actor system with persistent actors: local provider, the
@@ -26,5 +27,13 @@ public final class InMemoryPersistence {
         .withValue("pekko.persistence.snapshot-store.local.dir",
             ConfigValueFactory.fromAnyRef(snapshotDir.toString()))
         .withFallback(ConfigFactory.defaultReference());
+  }
+
+  /**
+   * As {@link #config}, but with Pekko's PersistenceTestKit journal, whose writes a test can make
+   * fail ({@code PersistenceTestKit.create(system).failNextPersisted()}).
+   */
+  public static Config withFailableJournal(Path snapshotDir) {
+    return PersistenceTestKitPlugin.getInstance().config().withFallback(config(snapshotDir));
   }
 }

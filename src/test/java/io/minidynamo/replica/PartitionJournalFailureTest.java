@@ -21,7 +21,6 @@ import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,8 +43,7 @@ class PartitionJournalFailureTest {
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create("journal-failure", PersistenceTestKitPlugin.getInstance().config()
-        .withFallback(InMemoryPersistence.config(snapshots)));
+    testKit = ActorTestKit.create("journal-failure", InMemoryPersistence.withFailableJournal(snapshots));
     journal = PersistenceTestKit.create(testKit.system());
   }
 

@@ -47,19 +47,8 @@ done
 TMP="$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/bench-ab.XXXXXX")"
 RESULTS="$TMP/results"
 export CONFIG="$TMP/nodes.conf" RUN_DIR="$TMP/run" DATA_ROOT="$TMP/data"
-cat >"$CONFIG" <<EOF
-mini-dynamo {
-  n = 3
-  r = 2
-  w = 2
-  ring-size = 64
-  nodes = [
-    { id = "n1", http = "127.0.0.1:$HTTP_PORT", remote = "127.0.0.1:$REMOTE_PORT" }
-    { id = "n2", http = "127.0.0.1:$((HTTP_PORT + 1))", remote = "127.0.0.1:$((REMOTE_PORT + 1))" }
-    { id = "n3", http = "127.0.0.1:$((HTTP_PORT + 2))", remote = "127.0.0.1:$((REMOTE_PORT + 2))" }
-  ]
-}
-EOF
+scripts/bench/nodes-conf.sh 3 2 2 127.0.0.1 "$HTTP_PORT:$REMOTE_PORT" \
+  "$((HTTP_PORT + 1)):$((REMOTE_PORT + 1))" "$((HTTP_PORT + 2)):$((REMOTE_PORT + 2))" >"$CONFIG"
 
 cleanup() {
   scripts/cluster.sh down >/dev/null 2>&1 || true

@@ -22,16 +22,7 @@ PARALLEL="${PARALLEL:-16}"
 WORK="$(mktemp -d /tmp/mini-dynamo-convergence.XXXXXX)"
 export RUN_DIR="$WORK/run" DATA_ROOT="$WORK/data" CONFIG="$WORK/nodes.conf"
 export JAVA_OPTS_BASE="${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}"
-cat > "$CONFIG" <<CONF
-mini-dynamo {
-  n = 3, r = 2, w = 2, ring-size = 64
-  nodes = [
-    { id = "n1", http = "127.0.0.1:9401", remote = "127.0.0.1:2951" }
-    { id = "n2", http = "127.0.0.1:9402", remote = "127.0.0.1:2952" }
-    { id = "n3", http = "127.0.0.1:9403", remote = "127.0.0.1:2953" }
-  ]
-}
-CONF
+scripts/bench/nodes-conf.sh 3 2 2 127.0.0.1 9401:2951 9402:2952 9403:2953 >"$CONFIG"
 cleanup() {
   scripts/cluster.sh down >/dev/null 2>&1 || true
   if [ "${KEEP_LOGS:-0}" = 1 ] && [ -d "$RUN_DIR/logs" ]; then

@@ -42,12 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-cat >"$WORK/nodes.conf" <<CONF
-mini-dynamo {
-  n = 1, r = 1, w = 1, ring-size = 64
-  nodes = [ { id = "n1", http = "127.0.0.1:$PORT", remote = "127.0.0.1:$REMOTE_PORT" } ]
-}
-CONF
+scripts/bench/nodes-conf.sh 1 1 1 127.0.0.1 "$PORT:$REMOTE_PORT" >"$WORK/nodes.conf"
 DATA_DIR="${DATA:-$WORK/data}"
 loaded=0   # keys acknowledged by the load (0 with DATA=...)
 first=""   # records recovered by the first start

@@ -80,14 +80,17 @@ if [ -z "${DATA:-}" ]; then
     wrk -t2 -c32 -d3600s --timeout 10s -s scripts/bench/load-sequential.lua "$URL" \
     >"$WORK/wrk.txt" 2>&1 &
   WRK=$!
-  # guard: wrk's threads stop themselves once every key is answered; should one not, wrk is
-  # interrupted (it then prints its summary) once the journal has not grown for 60 s
+  # wrk's threads stop sending once every key of theirs is answered, but wrk itself runs out its
+  # -d: it is interrupted (it then prints its summary) once the journal holds an event per key and
+  # has not grown for 5 s, or, should some PUTs fail, once it has not grown for 60 s
   last=-1; still=0
   while kill -0 "$WRK" 2>/dev/null; do
     sleep 5
     events=$(curl -s --max-time 5 "$URL/debug/persist" | python3 -c 'import json,sys; print(json.load(sys.stdin)["journal"]["events"])' 2>/dev/null || echo -1)
     if [ "$events" = "$last" ]; then still=$((still + 5)); else still=0; last=$events; fi
-    if [ "$still" -ge 60 ]; then kill -INT "$WRK" 2>/dev/null || true; fi
+    if [ "$still" -ge 60 ] || { [ "$events" -ge "$KEYS" ] && [ "$still" -ge 5 ]; }; then
+      kill -INT "$WRK" 2>/dev/null || true
+    fi
   done
   wait "$WRK" || true
   grep LOADED "$WORK/wrk.txt" | tee "$WORK/load.txt"

@@ -11,9 +11,8 @@ import com.typesafe.config.ConfigFactory;
 import io.minidynamo.Main.NodeStart;
 import io.minidynamo.config.CommandLine;
 import io.minidynamo.config.NodeSettings;
+import io.minidynamo.faults.FreePorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -183,11 +182,12 @@ class PartitionSimulationTest {
     Map<String, Integer> httpPorts = new LinkedHashMap<>();
     StringBuilder conf = new StringBuilder(
         "mini-dynamo {\n  n = 3\n  r = 2\n  w = 2\n  ring-size = 64\n  nodes = [\n");
-    for (String id : ids) {
-      int httpPort = freePort();
-      httpPorts.put(id, httpPort);
-      conf.append("    { id = \"").append(id).append("\", http = \"127.0.0.1:").append(httpPort)
-          .append("\", remote = \"127.0.0.1:").append(freePort()).append("\" }\n");
+    List<Integer> ports = FreePorts.take(2 * ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      int httpPort = ports.get(2 * i);
+      httpPorts.put(ids.get(i), httpPort);
+      conf.append("    { id = \"").append(ids.get(i)).append("\", http = \"127.0.0.1:").append(httpPort)
+          .append("\", remote = \"127.0.0.1:").append(ports.get(2 * i + 1)).append("\" }\n");
     }
     conf.append("  ]\n}\n");
     Path nodesConf = dir.resolve("nodes.conf");
@@ -268,12 +268,6 @@ class PartitionSimulationTest {
         node.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
       nodes.clear();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

@@ -1,8 +1,6 @@
 package io.minidynamo.faults;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,15 +11,10 @@ final class Loopback implements ClusterNetwork {
   private final Map<String, Integer> remotePorts = new HashMap<>();
 
   Loopback(List<String> ids) throws IOException {
-    for (String id : ids) {
-      httpPorts.put(id, freePort());
-      remotePorts.put(id, freePort());
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+    List<Integer> ports = FreePorts.take(2 * ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      httpPorts.put(ids.get(i), ports.get(2 * i));
+      remotePorts.put(ids.get(i), ports.get(2 * i + 1));
     }
   }
 

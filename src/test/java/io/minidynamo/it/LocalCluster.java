@@ -2,8 +2,8 @@ package io.minidynamo.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.minidynamo.faults.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,12 +54,13 @@ final class LocalCluster implements AutoCloseable {
     StringBuilder conf = new StringBuilder();
     conf.append("mini-dynamo {\n  n = ").append(n).append("\n  r = ").append(r)
         .append("\n  w = ").append(w).append("\n  ring-size = 64\n  nodes = [\n");
+    List<Integer> ports = FreePorts.take(2 * nodes);
     for (int i = 1; i <= nodes; i++) {
       String id = "n" + i;
-      int httpPort = freePort();
+      int httpPort = ports.get(2 * i - 2);
       cluster.httpPorts.put(id, httpPort);
       conf.append("    { id = \"").append(id).append("\", http = \"127.0.0.1:").append(httpPort)
-          .append("\", remote = \"127.0.0.1:").append(freePort()).append("\" }\n");
+          .append("\", remote = \"127.0.0.1:").append(ports.get(2 * i - 1)).append("\" }\n");
     }
     conf.append("  ]\n}\n");
     Files.writeString(dir.resolve("nodes.conf"), conf.toString());
@@ -106,12 +107,6 @@ final class LocalCluster implements AutoCloseable {
     jvmOptions.clear();
     jvmOptions.addAll(List.of(options));
     return this;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   List<String> ids() {

@@ -12,6 +12,7 @@ import io.minidynamo.Main.NodeStart;
 import io.minidynamo.config.CommandLine;
 import io.minidynamo.config.NodeSettings;
 import io.minidynamo.faults.FreePorts;
+import io.minidynamo.faults.NodesConf;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -180,18 +181,15 @@ class PartitionSimulationTest {
   private void startCluster(String variantConfig) throws Exception {
     List<String> ids = List.of("n1", "n2", "n3");
     Map<String, Integer> httpPorts = new LinkedHashMap<>();
-    StringBuilder conf = new StringBuilder(
-        "mini-dynamo {\n  n = 3\n  r = 2\n  w = 2\n  ring-size = 64\n  nodes = [\n");
+    Map<String, Integer> remotePorts = new LinkedHashMap<>();
     List<Integer> ports = FreePorts.take(2 * ids.size());
     for (int i = 0; i < ids.size(); i++) {
-      int httpPort = ports.get(2 * i);
-      httpPorts.put(ids.get(i), httpPort);
-      conf.append("    { id = \"").append(ids.get(i)).append("\", http = \"127.0.0.1:").append(httpPort)
-          .append("\", remote = \"127.0.0.1:").append(ports.get(2 * i + 1)).append("\" }\n");
+      httpPorts.put(ids.get(i), ports.get(2 * i));
+      remotePorts.put(ids.get(i), ports.get(2 * i + 1));
     }
-    conf.append("  ]\n}\n");
     Path nodesConf = dir.resolve("nodes.conf");
-    Files.writeString(nodesConf, conf.toString());
+    Files.writeString(nodesConf, NodesConf.render(3, 2, 2, ids,
+        id -> "127.0.0.1:" + httpPorts.get(id), id -> "127.0.0.1:" + remotePorts.get(id)));
 
     Config overrides = ConfigFactory.parseString(String.join("\n",
         "pekko.remote.artery.advanced.test-mode = on",

@@ -49,16 +49,9 @@ final class NodeProcesses implements AutoCloseable {
 
   /** Writes nodes.conf: the given replication, 64 partitions, the network's addresses. */
   Path writeConfig(int n, int r, int w) throws IOException {
-    StringBuilder conf = new StringBuilder();
-    conf.append("mini-dynamo {\n  n = ").append(n).append("\n  r = ").append(r)
-        .append("\n  w = ").append(w).append("\n  ring-size = 64\n  nodes = [\n");
-    for (String id : ids) {
-      conf.append("    { id = \"").append(id).append("\", http = \"").append(network.httpAddress(id))
-          .append("\", remote = \"").append(network.remoteAddress(id)).append("\" }\n");
-    }
-    conf.append("  ]\n}\n");
     Files.createDirectories(dir.resolve("logs"));
-    Files.writeString(configFile(), conf.toString());
+    Files.writeString(configFile(),
+        NodesConf.render(n, r, w, ids, network::httpAddress, network::remoteAddress));
     return configFile();
   }
 

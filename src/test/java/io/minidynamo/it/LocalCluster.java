@@ -3,6 +3,7 @@ package io.minidynamo.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minidynamo.faults.FreePorts;
+import io.minidynamo.faults.NodesConf;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,19 +52,14 @@ final class LocalCluster implements AutoCloseable {
       throw new IllegalStateException("no node jar at " + jar + ": run mvn package first");
     }
     LocalCluster cluster = new LocalCluster(dir, jar);
-    StringBuilder conf = new StringBuilder();
-    conf.append("mini-dynamo {\n  n = ").append(n).append("\n  r = ").append(r)
-        .append("\n  w = ").append(w).append("\n  ring-size = 64\n  nodes = [\n");
     List<Integer> ports = FreePorts.take(2 * nodes);
+    Map<String, Integer> remotePorts = new LinkedHashMap<>();
     for (int i = 1; i <= nodes; i++) {
-      String id = "n" + i;
-      int httpPort = ports.get(2 * i - 2);
-      cluster.httpPorts.put(id, httpPort);
-      conf.append("    { id = \"").append(id).append("\", http = \"127.0.0.1:").append(httpPort)
-          .append("\", remote = \"127.0.0.1:").append(ports.get(2 * i - 1)).append("\" }\n");
+      cluster.httpPorts.put("n" + i, ports.get(2 * i - 2));
+      remotePorts.put("n" + i, ports.get(2 * i - 1));
     }
-    conf.append("  ]\n}\n");
-    Files.writeString(dir.resolve("nodes.conf"), conf.toString());
+    Files.writeString(dir.resolve("nodes.conf"), NodesConf.render(n, r, w, cluster.ids(),
+        id -> "127.0.0.1:" + cluster.httpPorts.get(id), id -> "127.0.0.1:" + remotePorts.get(id)));
     return cluster;
   }
 

@@ -7,13 +7,21 @@
 # noisy machine. Variants alternate within each round; the table gives medians over the rounds.
 # The preload writes random keys, so a few may be missing: their GETs count as errors (404).
 #
+# INTERLEAVE=1: every variant's cluster runs at once (each on its own ports, idle while another
+# is measured); each is preloaded and warmed up once, then every round runs each workload for
+# DURATION seconds on each variant in turn (the order reversed every other round), so that the
+# machine's slow and fast phases fall on all variants alike. The table then adds, per workload,
+# the median over the rounds of each variant's cpu_us/op relative to the first variant's in the
+# same round ("cpu_vs_first"). Use more, shorter rounds (e.g. ROUNDS=6 DURATION=15).
+#
 # Usage: scripts/bench-ab.sh LABEL=JAR[@JAVA_OPTS] ...
 #   e.g. scripts/bench-ab.sh base=/tmp/base/mini-dynamo.jar new=target/mini-dynamo.jar
 #        scripts/bench-ab.sh fj8=target/mini-dynamo.jar \
 #          'fj2=target/mini-dynamo.jar@-Dpekko.actor.default-dispatcher.fork-join-executor.parallelism-max=2'
-# Environment: ROUNDS (2), DURATION (30), WARMUP (40), PRELOAD (20), BASE_JAVA_OPTS
+# Environment: ROUNDS (2), DURATION (30), WARMUP (40), PRELOAD (20), INTERLEAVE (0), BASE_JAVA_OPTS
 #   (-Xms1g -Xmx1g -XX:+UseParallelGC; a variant's options are added), HTTP_PORT (9401, 9402,
-#   9403 for the nodes), REMOTE_PORT (2851..2853), BENCH_TMP (temp dir root: a real disk).
+#   9403 for the nodes; variant i of an interleaved run adds 10 i), REMOTE_PORT (2851..2853),
+#   BENCH_TMP (temp dir root: a real disk).
 # Only 127.0.0.1 is used; nodes are started and stopped through scripts/cluster.sh (by pid).
 set -euo pipefail
 
@@ -29,7 +37,7 @@ REMOTE_PORT="${REMOTE_PORT:-2851}"
 LUA="$ROOT/../shared/bench/mixed.lua"
 
 if [ $# -lt 1 ] || [[ "$1" == -h || "$1" == --help ]]; then
-  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -46,18 +54,35 @@ done
 
 TMP="$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/bench-ab.XXXXXX")"
 RESULTS="$TMP/results"
-export CONFIG="$TMP/nodes.conf" RUN_DIR="$TMP/run" DATA_ROOT="$TMP/data"
-scripts/bench/nodes-conf.sh 3 2 2 127.0.0.1 "$HTTP_PORT:$REMOTE_PORT" \
-  "$((HTTP_PORT + 1)):$((REMOTE_PORT + 1))" "$((HTTP_PORT + 2)):$((REMOTE_PORT + 2))" >"$CONFIG"
+INTERLEAVE="${INTERLEAVE:-0}"
+
+# use_variant I: point cluster.sh and the load at variant I's cluster (its own config, ports and
+# state dirs when interleaved; one shared set otherwise)
+use_variant() {
+  local slot=0
+  [ "$INTERLEAVE" = 1 ] && slot="$1"
+  local http=$((HTTP_PORT + 10 * slot)) remote=$((REMOTE_PORT + 10 * slot))
+  export CONFIG="$TMP/v$slot/nodes.conf" RUN_DIR="$TMP/v$slot/run" DATA_ROOT="$TMP/v$slot/data"
+  export JAR="${JARS[$1]}" JAVA_OPTS="$BASE_JAVA_OPTS ${OPTS[$1]}"
+  URL="http://127.0.0.1:$http"
+  if [ ! -f "$CONFIG" ]; then
+    mkdir -p "$TMP/v$slot"
+    scripts/bench/nodes-conf.sh 3 2 2 127.0.0.1 "$http:$remote" \
+      "$((http + 1)):$((remote + 1))" "$((http + 2)):$((remote + 2))" >"$CONFIG"
+  fi
+}
 
 cleanup() {
-  scripts/cluster.sh down >/dev/null 2>&1 || true
+  local dir
+  for dir in "$TMP"/v*; do
+    [ -f "$dir/nodes.conf" ] || continue
+    CONFIG="$dir/nodes.conf" RUN_DIR="$dir/run" scripts/cluster.sh down >/dev/null 2>&1 || true
+  done
   rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-URL="http://127.0.0.1:$HTTP_PORT"
 TICKS="$(getconf CLK_TCK)"
 
 node_cpu_ticks() {
@@ -79,30 +104,66 @@ run_wrk() {
   echo "$line cpu_us_per_op=$(( (after - before) * 1000000 / TICKS / (rps * $2 > 0 ? rps * $2 : 1) ))"
 }
 
-for round in $(seq 1 "$ROUNDS"); do
+# start_variant I: a fresh cluster of variant I, preloaded and warmed up
+start_variant() {
+  use_variant "$1"
+  rm -rf "$DATA_ROOT" "$RUN_DIR"
+  scripts/cluster.sh up >/dev/null
+  run_wrk 100 "$PRELOAD" >/dev/null
+  run_wrk 50 "$WARMUP" >/dev/null
+}
+
+# measure ROUND I WRITE_PCT: one measured run of variant I's (running) cluster
+measure() {
+  use_variant "$2"
+  local line
+  line="$(run_wrk "$3" "$DURATION")"
+  echo "round=$1 variant=${LABELS[$2]} write_pct=$3 $line load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$RESULTS"
+}
+
+if [ "$INTERLEAVE" = 1 ]; then
   for i in "${!LABELS[@]}"; do
-    rm -rf "$DATA_ROOT" "$RUN_DIR"
-    JAR="${JARS[$i]}" JAVA_OPTS="$BASE_JAVA_OPTS ${OPTS[$i]}" scripts/cluster.sh up >/dev/null
-    run_wrk 100 "$PRELOAD" >/dev/null
-    run_wrk 50 "$WARMUP" >/dev/null
-    for w in 100 50 0; do
-      line="$(run_wrk "$w" "$DURATION")"
-      echo "round=$round variant=${LABELS[$i]} write_pct=$w $line load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$RESULTS"
-    done
-    scripts/cluster.sh down >/dev/null
+    start_variant "$i"
   done
-done
+  for round in $(seq 1 "$ROUNDS"); do
+    order=("${!LABELS[@]}")
+    if [ $((round % 2)) = 0 ]; then
+      order=(); for ((i = ${#LABELS[@]} - 1; i >= 0; i--)); do order+=("$i"); done
+    fi
+    for w in 100 50 0; do
+      for i in "${order[@]}"; do
+        measure "$round" "$i" "$w"
+      done
+    done
+  done
+else
+  for round in $(seq 1 "$ROUNDS"); do
+    for i in "${!LABELS[@]}"; do
+      start_variant "$i"
+      for w in 100 50 0; do
+        measure "$round" "$i" "$w"
+      done
+      scripts/cluster.sh down >/dev/null
+    done
+  done
+fi
 
 echo
-printf '%-12s %-8s %9s %9s %9s %12s\n' variant workload ops/s p50_ms p99_ms cpu_us/op
+printf '%-12s %-8s %9s %9s %9s %12s %13s\n' variant workload ops/s p50_ms p99_ms cpu_us/op cpu_vs_first
 for label in "${LABELS[@]}"; do
   for w in 100 50 0; do
     name=$([ "$w" = 100 ] && echo put || { [ "$w" = 50 ] && echo mixed || echo get; })
-    grep " variant=$label write_pct=$w " "$RESULTS" | python3 -c '
+    python3 -c '
 import sys, statistics, re
-rows = [dict(re.findall(r"(\w+)=([0-9.]+)", line)) for line in sys.stdin]
-med = lambda k: statistics.median(float(r[k]) for r in rows)
-print("%-12s %-8s %9.0f %9.2f %9.2f %12.0f" % (sys.argv[1], sys.argv[2], med("rps"), med("p50_ms"), med("p99_ms"), med("cpu_us_per_op")))
-' "$label" "$name"
+label, name, w, first, path = sys.argv[1:]
+rows = [dict(re.findall(r"(\w+)=([0-9.]+)", line)) | {"variant": re.search(r"variant=(\S+)", line).group(1)}
+        for line in open(path) if f" write_pct={w} " in line]
+mine = [r for r in rows if r["variant"] == label]
+med = lambda k: statistics.median(float(r[k]) for r in mine)
+base = {r["round"]: float(r["cpu_us_per_op"]) for r in rows if r["variant"] == first}
+ratios = [float(r["cpu_us_per_op"]) / base[r["round"]] for r in mine if base.get(r["round"])]
+vs = "%.2f" % statistics.median(ratios) if ratios else "-"
+print("%-12s %-8s %9.0f %9.2f %9.2f %12.0f %13s" % (label, name, med("rps"), med("p50_ms"), med("p99_ms"), med("cpu_us_per_op"), vs))
+' "$label" "$name" "$w" "${LABELS[0]}" "$RESULTS"
   done
 done

@@ -7,8 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.event.LoggingAdapter;
@@ -18,11 +16,6 @@ import org.apache.pekko.event.LoggingAdapter;
  * markers; the thread drains everything queued, writes it with one gathering write, forces once
  * (with {@link Durability#FSYNC}), updates the index and only then completes the callers'
  * futures. Writes that arrive while a force is in progress therefore share the next one.
- *
- * <p>The futures of a committed batch are completed by one task on the callers' executor, not on
- * this thread: completing them here woke a dispatcher worker per waiting write (each future's
- * callback is its own submission from outside the pool); one task wakes one, and the callbacks
- * it runs are submitted from inside the pool. A/B in docs/benchmarks.md (session 8).
  *
  * <p>Invariants: the file order of records equals enqueue order; the index only ever describes
  * durable records (a future completes, and a reader can see the record, only after its force); a
@@ -47,26 +40,17 @@ final class GroupCommitWriter implements AutoCloseable {
   private final JournalIndex index;
   private final Durability durability;
   private final LoggingAdapter logger;
-  private final Executor completions;
   private final BatchStats stats = new BatchStats();
   private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean stopped;
 
-  /**
-   * @param completions where the futures of each committed batch are completed, in one task
-   */
   GroupCommitWriter(
-      SegmentLog log,
-      JournalIndex index,
-      Durability durability,
-      LoggingAdapter logger,
-      Executor completions) {
+      SegmentLog log, JournalIndex index, Durability durability, LoggingAdapter logger) {
     this.log = log;
     this.index = index;
     this.durability = durability;
     this.logger = logger;
-    this.completions = completions;
     this.thread = new Thread(this::run, "mini-dynamo-journal-writer");
     thread.setDaemon(true);
     thread.start();
@@ -139,19 +123,9 @@ final class GroupCommitWriter implements AutoCloseable {
     }
     stats.recordBatch(countWrites(batch), countEvents(batch));
     applyToIndex(staged, locations);
-    complete(List.copyOf(batch));
+    batch.forEach(op -> done(op).complete(null));
     if (batch.stream().anyMatch(op -> op instanceof Delete)) {
       collectGarbage();
-    }
-  }
-
-  /** Completes a durable batch's futures on the completions executor (here if it refuses). */
-  private void complete(List<Op> committed) {
-    Runnable completeAll = () -> committed.forEach(op -> done(op).complete(null));
-    try {
-      completions.execute(completeAll);
-    } catch (RejectedExecutionException shuttingDown) {
-      completeAll.run();
     }
   }
 

@@ -89,10 +89,7 @@ public final class SegmentJournal extends AsyncWriteJournal {
           + "WITHOUT being written to the journal; every write is lost when the node dies. "
           + "Only for the fault-injection suite's self-test.");
     }
-    // the futures' callbacks run on this actor's dispatcher anyway: completing them there costs
-    // one hand-off per fsync instead of one per waiting write
-    this.writer = new GroupCommitWriter(
-        segments, index, settings.durability(), log, context().dispatcher());
+    this.writer = new GroupCommitWriter(segments, index, settings.durability(), log);
     StorageStats.get(context().system()).registerJournal(statsSource);
   }
 

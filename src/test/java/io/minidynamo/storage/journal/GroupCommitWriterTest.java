@@ -1,9 +1,7 @@
 package io.minidynamo.storage.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,16 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.event.NoLogging;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * The writer below the actor: failed I/O fails only its batch, later writes succeed; a durable
- * batch is answered by one task on the completions executor.
- */
+/** The writer below the actor: failed I/O fails only its batch, later writes succeed. */
 final class GroupCommitWriterTest {
 
   @TempDir Path dir;
@@ -49,8 +43,7 @@ final class GroupCommitWriterTest {
     JournalIndex index = new JournalIndex();
     SegmentLog.Opened opened = open(index);
     try (GroupCommitWriter writer =
-        new GroupCommitWriter(
-            opened.log(), index, Durability.FSYNC, NoLogging.getInstance(), Runnable::run)) {
+        new GroupCommitWriter(opened.log(), index, Durability.FSYNC, NoLogging.getInstance())) {
       writer.append(List.of(write(1))).get(5, TimeUnit.SECONDS);
 
       faults.failWrites = true;
@@ -76,27 +69,6 @@ final class GroupCommitWriterTest {
     again.log().close();
     assertEquals(List.of(1L, 2L, 3L), seqNrs, "failed batches left nothing behind");
     assertTrue(again.report().cuts().isEmpty(), "no garbage to cut: " + again.report().cuts());
-  }
-
-  @Test
-  void append_durableBatch_completedByOneTaskOnTheCompletionsExecutor() throws Exception {
-    JournalIndex index = new JournalIndex();
-    SegmentLog.Opened opened = open(index);
-    LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
-    try (GroupCommitWriter writer = new GroupCommitWriter(
-        opened.log(), index, Durability.FSYNC, NoLogging.getInstance(), completions::add)) {
-      CompletableFuture<Void> done = writer.append(List.of(write(1), write(2)));
-
-      Runnable task = completions.poll(5, TimeUnit.SECONDS);
-      assertNotNull(task, "the durable batch was handed to the completions executor");
-      assertEquals(2, index.highestSequenceNr("p"), "indexed once forced, before its answer");
-      assertFalse(done.isDone(), "completed on the writer thread instead");
-      task.run();
-      assertTrue(done.isDone());
-      assertTrue(completions.isEmpty(), "one task for the batch: " + completions);
-    } finally {
-      opened.log().close();
-    }
   }
 
   private static void assertFails(CompletableFuture<Void> future) {

@@ -5,6 +5,8 @@
 # Besides wrk's ops/s and latencies it reports the nodes' CPU time (utime + stime of the three
 # JVMs from /proc) per request served: "cpu_us_per_op", cluster-wide — steadier than ops/s on a
 # noisy machine. Variants alternate within each round; the table gives medians over the rounds.
+# Each RESULT line and the table also give "steal": the share of the machine's CPU time the
+# hypervisor gave to other guests during the run (scripts/bench/steal.sh); it slows every figure.
 # The preload writes random keys, so a few may be missing: their GETs count as errors (404).
 #
 # INTERLEAVE=1: every variant's cluster runs at once (each on its own ports, idle while another
@@ -84,6 +86,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 TICKS="$(getconf CLK_TCK)"
+# shellcheck source=bench/steal.sh
+source "$ROOT/scripts/bench/steal.sh"
 
 node_cpu_ticks() {
   local sum=0 pid f
@@ -94,14 +98,16 @@ node_cpu_ticks() {
   echo "$sum"
 }
 
-# run_wrk WRITE_PCT SECONDS -> the RESULT line of mixed.lua plus cpu_us_per_op
+# run_wrk WRITE_PCT SECONDS -> the RESULT line of mixed.lua plus cpu_us_per_op and steal_pct
 run_wrk() {
-  local before after line rps
+  local before after line rps times
   before="$(node_cpu_ticks)"
+  times="$(cpu_times)"
   line="$(KEYS=10000 WRITE_PCT="$1" VALUE_BYTES=100 wrk -t2 -c32 -d"$2"s -s "$LUA" "$URL" | grep '^RESULT')"
   after="$(node_cpu_ticks)"
   rps="$(sed 's/.*rps=\([0-9]*\).*/\1/' <<<"$line")"
-  echo "$line cpu_us_per_op=$(( (after - before) * 1000000 / TICKS / (rps * $2 > 0 ? rps * $2 : 1) ))"
+  echo "$line cpu_us_per_op=$(( (after - before) * 1000000 / TICKS / (rps * $2 > 0 ? rps * $2 : 1) ))" \
+    "steal_pct=$(steal_pct "$times" "$(cpu_times)")"
 }
 
 # start_variant I: a fresh cluster of variant I, preloaded and warmed up
@@ -149,7 +155,7 @@ else
 fi
 
 echo
-printf '%-12s %-8s %9s %9s %9s %12s %13s\n' variant workload ops/s p50_ms p99_ms cpu_us/op cpu_vs_first
+printf '%-12s %-8s %9s %9s %9s %12s %13s %7s\n' variant workload ops/s p50_ms p99_ms cpu_us/op cpu_vs_first steal%
 for label in "${LABELS[@]}"; do
   for w in 100 50 0; do
     name=$([ "$w" = 100 ] && echo put || { [ "$w" = 50 ] && echo mixed || echo get; })
@@ -163,7 +169,7 @@ med = lambda k: statistics.median(float(r[k]) for r in mine)
 base = {r["round"]: float(r["cpu_us_per_op"]) for r in rows if r["variant"] == first}
 ratios = [float(r["cpu_us_per_op"]) / base[r["round"]] for r in mine if base.get(r["round"])]
 vs = "%.2f" % statistics.median(ratios) if ratios else "-"
-print("%-12s %-8s %9.0f %9.2f %9.2f %12.0f %13s" % (label, name, med("rps"), med("p50_ms"), med("p99_ms"), med("cpu_us_per_op"), vs))
+print("%-12s %-8s %9.0f %9.2f %9.2f %12.0f %13s %7.1f" % (label, name, med("rps"), med("p50_ms"), med("p99_ms"), med("cpu_us_per_op"), vs, med("steal_pct")))
 ' "$label" "$name" "$w" "${LABELS[0]}" "$RESULTS"
   done
 done

@@ -22,7 +22,8 @@
 # the jar if missing. Everything it starts is stopped by its recorded pid on exit
 # (also on Ctrl-C); the temp dir is removed. Only loopback addresses are used.
 # Output: a table on stdout; the same table, the raw RESULT lines and the machine
-# and settings in run/bench/bench-<timestamp>.txt.
+# and settings in run/bench/bench-<timestamp>.txt. Each run also records "steal": the share of
+# the machine's CPU time the hypervisor gave to other guests meanwhile (scripts/bench/steal.sh).
 #
 # Options:
 #   --quick          WARMUP=3 ETCD_WARMUP=3 DURATION=3 (overrides the environment)
@@ -54,6 +55,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
 ME="scripts/bench.sh"
+# shellcheck source=bench/steal.sh
+source "$ROOT/scripts/bench/steal.sh"
 
 usage() { sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
@@ -350,7 +353,7 @@ verify_etcd() { # <base url>: the number of keys in [k, l) is KEYS
 
 # ------------------------------------------------------------ wrk runs ---
 
-declare -A RPS P50 P99 ERR   # "<system>|<workload>" -> space-separated values, one per round
+declare -A RPS P50 P99 ERR STEAL  # "<system>|<workload>" -> space-separated values, one per round
 
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<" $2"; }
 
@@ -400,7 +403,7 @@ raw() { echo "$*" >>"$RESULTS"; }
 measure() {
   local system="$1" lua="$2" warm="$3"
   shift 3
-  local line round wl pct k
+  local line round wl pct k times
   if ((warm > 0)); then
     log "$system: warm-up, ${warm}s of mixed load (not reported)"
     line="$(load "$system" warmup "$lua" 50 "$warm" "$@")"
@@ -410,7 +413,9 @@ measure() {
   for ((round = 1; round <= REPEAT; round++)); do
     for wl in mixed put get; do
       case "$wl" in mixed) pct=50 ;; put) pct=100 ;; get) pct=0 ;; esac
+      times="$(cpu_times)"
       line="$(load "$system" "$wl-$round" "$lua" "$pct" "$DURATION" "$@")"
+      line+=" steal_pct=$(steal_pct "$times" "$(cpu_times)")"
       log "$system: $wl (WRITE_PCT=$pct) round $round/$REPEAT: $line"
       raw "$system $wl round=$round ${DURATION}s loadavg=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /) $line"
       k="$system|$wl"
@@ -418,6 +423,7 @@ measure() {
       P50[$k]+="$(field p50_ms "$line") "
       P99[$k]+="$(field p99_ms "$line") "
       ERR[$k]+="$(field errors "$line") "
+      STEAL[$k]+="$(field steal_pct "$line") "
     done
   done
 }
@@ -514,7 +520,7 @@ table() {
   echo "Results: medians of $REPEAT round(s) of ${DURATION}s per workload (errors: total over the rounds)"
   echo "wrk -t$THREADS -c$CONNECTIONS, KEYS=$KEYS, VALUE_BYTES=$VALUE_BYTES, target=$TARGET, durability=$DURABILITY"
   echo
-  printf '%-8s %-24s %10s %9s %9s %8s\n' workload system ops/s p50_ms p99_ms errors
+  printf '%-8s %-24s %10s %9s %9s %8s %7s\n' workload system ops/s p50_ms p99_ms errors steal%
   for wl in mixed put get; do
     for s in "${systems[@]}"; do
       k="$s|$wl"
@@ -523,9 +529,9 @@ table() {
         in-memory) label="in-memory (1 JVM)" ;;
         etcd) label="etcd (3 members)" ;;
       esac
-      printf '%-8s %-24s %10s %9s %9s %8s\n' "$wl" "$label" \
+      printf '%-8s %-24s %10s %9s %9s %8s %7s\n' "$wl" "$label" \
         "$(median <<<"${RPS[$k]:-}")" "$(median <<<"${P50[$k]:-}")" "$(median <<<"${P99[$k]:-}")" \
-        "$(total <<<"${ERR[$k]:-}")"
+        "$(total <<<"${ERR[$k]:-}")" "$(median <<<"${STEAL[$k]:-}")"
     done
   done
   echo
@@ -538,6 +544,8 @@ table() {
     printf '%-8s %22s %17s\n' "$wl" "$(ratio "$md" "$inmem")" "$(ratio "$md" "$et")"
   done
   echo "(ratios of ops/s; above 1 means mini-dynamo is faster)"
+  echo "(steal%: CPU time the hypervisor gave to other guests during the runs, median; every point of it"
+  echo " costs throughput, so compare runs and systems at similar steal: scripts/bench/steal.sh)"
 }
 
 machine() {

@@ -23,7 +23,9 @@
 # (also on Ctrl-C); the temp dir is removed. Only loopback addresses are used.
 # Output: a table on stdout; the same table, the raw RESULT lines and the machine
 # and settings in run/bench/bench-<timestamp>.txt. Each run also records "steal": the share of
-# the machine's CPU time the hypervisor gave to other guests meanwhile (scripts/bench/steal.sh).
+# the machine's CPU time the hypervisor gave to other guests meanwhile (scripts/bench/steal.sh),
+# and the results start and end with what an fsync and a wake-up cost on the machine right then
+# (scripts/bench/machine-probe.py): both vary by 2x within minutes on a shared host.
 #
 # Options:
 #   --quick          WARMUP=3 ETCD_WARMUP=3 DURATION=3 (overrides the environment)
@@ -562,6 +564,12 @@ machine() {
   echo "workload: $BENCH_LUA"
   [[ "$NO_ETCD" == 1 ]] || echo "etcd workload: $ETCD_LUA"
   echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  probe "at start"
+}
+
+# probe WHEN: this machine's cost of an fsync and of a wake-up now (scripts/bench/machine-probe.py)
+probe() {
+  "$ROOT/scripts/bench/machine-probe.py" "$WORK" | sed "s/^probe /probe $1, /"
 }
 
 # ---------------------------------------------------------------- main ---
@@ -591,6 +599,7 @@ run_mini_dynamo
 [[ "$NO_INMEM" == 1 ]] || run_in_memory
 [[ "$NO_ETCD" == 1 ]] || run_etcd
 
+probe "at the end" | tee -a "$RESULTS"
 echo
 echo >>"$RESULTS"
 table | tee -a "$RESULTS"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Convergence benchmarks (docs/benchmarks.md, "Convergence"):
 #   1. hinted handoff: n2 is down while KEYS writes go through n1; after n2 restarts, the time until
-#      n1 holds no more hints (every missed write delivered and fsynced on n2);
+#      n1 holds no more hints (every missed write delivered and fsynced on n2), and from the logs
+#      when n2 served HTTP and when delivery to it resumed and finished (bench/handoff-timeline.py);
 #   2. anti-entropy alone (hinted handoff off): n3 is down while KEYS cold keys are written; after
 #      n3 restarts, the time until n3 holds every key (checked on a sample) with no reads;
 #   3. anti-entropy traffic when in sync: Merkle hashes compared per round, empty vs KEYS keys.
@@ -11,6 +12,7 @@
 #   scripts/bench-convergence.sh            # KEYS=10000
 #   KEYS=2000 scripts/bench-convergence.sh
 #   SKIP_HANDOFF=1 scripts/bench-convergence.sh   # only the anti-entropy parts
+#   SKIP_ANTIENTROPY=1 scripts/bench-convergence.sh   # only the hinted handoff part
 #   KEEP_LOGS=1 scripts/bench-convergence.sh      # keep the nodes' logs in run/bench/convergence-<time>-logs
 #   JAR=/path/to.jar scripts/bench-convergence.sh # nodes from another jar (e.g. a baseline build)
 # The load phase retries a PUT answered 503 (a loaded machine); only the convergence phases are timed.
@@ -73,9 +75,11 @@ up=$(since "$start")
 wait_until 120 no_hints_on_n1 || { echo "hints left on n1: $(hints_on_n1)"; exit 1; }
 echo "RESULT handoff keys=$KEYS loadavg=\"$(cut -d' ' -f1-3 /proc/loadavg)\" n2_start_s=$up all_delivered_after_start_s=$(since "$start")"
 sample_present 9402 h && echo "sample of 200 keys present on n2's own replica"
+scripts/bench/handoff-timeline.py "$RUN_DIR/logs/n1.log" "$RUN_DIR/logs/n2.log" n2 || true
 scripts/cluster.sh down >/dev/null
 fi
 
+if [ "${SKIP_ANTIENTROPY:-0}" = 1 ]; then exit 0; fi
 echo "== 2. anti-entropy alone: $KEYS cold keys missed by n3 (hinted handoff off)"
 rm -rf "$DATA_ROOT" "$RUN_DIR"
 JAVA_OPTS="$JAVA_OPTS_BASE -Dmini-dynamo.hints.enabled=off" scripts/cluster.sh up >/dev/null

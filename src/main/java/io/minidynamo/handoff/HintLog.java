@@ -50,7 +50,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *
  * <p>Invariants: a hint is removed only after the target acknowledged its record (which the target
  * does once the record, or a newer version, is fsynced); at most one batch per target is in flight;
- * a target that failed is probed with a single hint before a full batch is sent again. Several
+ * a target that failed is probed with a single hint before a full batch is sent again. A batch the
+ * target acknowledged in full is followed by the next one as soon as its removal is journaled, not
+ * at the next delivery tick: a returning node gets its backlog at the pace it acknowledges. Several
  * hints for one key go as the newest record only (last-write-wins makes the older ones moot).
  *
  * <p>Hint floor (what makes tombstone purge safe against late hints): on {@link GetHintFloor} the
@@ -259,7 +261,7 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
       context.getLog().info("hint delivery to {} resumed", ack.node());
     }
     delivery.failures = 0;
-    return settle(ack.node(), delivery);
+    return settle(ack.node(), delivery, true);
   }
 
   private Effect<HintEvent, HintState> onDeliveryTimeout(HintState state, DeliveryTimeout timeout) {
@@ -273,11 +275,14 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
       context.getLog().info("hint delivery to {} failed ({} pending); probing until it answers",
           timeout.target(), state.countsByTarget().getOrDefault(timeout.target(), 0));
     }
-    return settle(timeout.target(), delivery);
+    return settle(timeout.target(), delivery, false);
   }
 
-  /** Journals the hints {@code target} acknowledged, so they are never sent again. */
-  private Effect<HintEvent, HintState> settle(String target, Delivery delivery) {
+  /**
+   * Journals the hints {@code target} acknowledged, so they are never sent again; then, with
+   * {@code sendNext}, sends the target its next batch.
+   */
+  private Effect<HintEvent, HintState> settle(String target, Delivery delivery, boolean sendNext) {
     if (delivery.acknowledged.isEmpty()) {
       return Effect().none();
     }
@@ -287,6 +292,8 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
       if (!newState.countsByTarget().containsKey(target)) {
         delivery.active = false;
         context.getLog().info("hint delivery to {} finished", target);
+      } else if (sendNext) {
+        deliver(newState, target);
       }
     });
   }

@@ -50,9 +50,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *
  * <p>Invariants: a hint is removed only after the target acknowledged its record (which the target
  * does once the record, or a newer version, is fsynced); at most one batch per target is in flight;
- * a target that failed is probed with a single hint before a full batch is sent again. A batch the
- * target acknowledged in full is followed by the next one as soon as its removal is journaled, not
- * at the next delivery tick: a returning node gets its backlog at the pace it acknowledges. Several
+ * a target that failed is probed with a single hint before a full batch is sent again. Once the
+ * target has answered every hint of a batch and accepted at least one, the next batch goes as soon
+ * as the accepted ones' removal is journaled, not at the next delivery tick: a returning node gets
+ * its backlog at the pace it acknowledges. A batch refused entirely, or timed out, waits for the
+ * tick (or a nudge), so a target that refuses is not sent the same hints in a loop. Several
  * hints for one key go as the newest record only (last-write-wins makes the older ones moot).
  *
  * <p>Hint floor (what makes tombstone purge safe against late hints): on {@link GetHintFloor} the

@@ -11,7 +11,8 @@ RUN mvn -B -q dependency:go-offline
 COPY src ./src
 # application.conf (if kept at the root) and nodes*.conf
 COPY *.conf ./
-RUN mvn -B -q package -DskipTests
+# The class-data-sharing archive is made in the runtime stage: it must match the JVM that uses it.
+RUN mvn -B -q package -DskipTests -Dclass-archive.skip=true
 
 # ---- stage 2: runtime -------------------------------------------------------
 FROM eclipse-temurin:17-jre
@@ -24,10 +25,15 @@ RUN groupadd --system dynamo \
 WORKDIR /app
 COPY --from=build /build/target/mini-dynamo.jar /app/mini-dynamo.jar
 COPY --from=build /build/nodes*.conf /app/
+# The classes a node loads at start, prepared once (io.minidynamo.ClassArchive): a node starts in
+# about half the time. A start without the archive works too, only slower.
+RUN java -XX:ArchiveClassesAtExit=/app/mini-dynamo.jsa -Xlog:cds=error,cds+dynamic=error \
+      -DLOG_LEVEL=ERROR -cp /app/mini-dynamo.jar io.minidynamo.ClassArchive /tmp/class-archive \
+ && rm -rf /tmp/class-archive
 USER dynamo
 VOLUME /data
 # 9001-9003: HTTP client API; 2551-2553: Pekko Artery (node to node)
 EXPOSE 9001-9003 2551-2553
 # Exec form: java is PID 1 and receives SIGTERM from `docker stop` directly.
 # Extra JVM options: set JAVA_TOOL_OPTIONS in the environment.
-ENTRYPOINT ["java", "-jar", "/app/mini-dynamo.jar"]
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/mini-dynamo.jsa", "-jar", "/app/mini-dynamo.jar"]

@@ -17,6 +17,8 @@
 # stopped by its pid. Needs wrk. The temp dir is under BENCH_TMP (default /tmp; use a real disk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=class-archive.sh
+source scripts/class-archive.sh
 
 KEYS="${KEYS:-1000000}"
 VALUE_BYTES="${VALUE_BYTES:-100}"
@@ -51,6 +53,9 @@ mkdir -p "$DATA_DIR"
 start_node() { # extra java options...
   local -a jopts=()
   read -r -a jopts <<<"$JAVA_OPTS"
+  local cds
+  cds="$(class_archive_opts "$JAR")"
+  [[ -n "$cds" ]] && jopts+=("$cds")
   java "${jopts[@]}" "$@" -jar "$JAR" --id n1 --config "$WORK/nodes.conf" --data-dir "$DATA_DIR" \
     >>"$WORK/node.log" 2>&1 &
   PID=$!

@@ -59,6 +59,8 @@ cd "$ROOT"
 ME="scripts/bench.sh"
 # shellcheck source=bench/steal.sh
 source "$ROOT/scripts/bench/steal.sh"
+# shellcheck source=class-archive.sh
+source "$ROOT/scripts/class-archive.sh"
 
 usage() { sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
@@ -444,6 +446,9 @@ run_mini_dynamo() {
   local -a jopts=()
   read -r -a jopts <<<"$JAVA_OPTS"
   [[ "$DURABILITY" == none ]] && jopts+=(-Dmini-dynamo.durability=none)
+  local cds
+  cds="$(class_archive_opts "$JAR")"
+  [[ -n "$cds" ]] && jopts+=("$cds")
   log "mini-dynamo: 3 nodes, durability=$DURABILITY, JAVA_OPTS=$JAVA_OPTS"
   for i in 0 1 2; do
     mkdir -p "$WORK/data/${ids[$i]}"

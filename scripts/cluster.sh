@@ -13,7 +13,9 @@
 # Environment:
 #   CONFIG          node config (default: nodes.conf)
 #   JAVA_OPTS       extra JVM options, e.g. JAVA_OPTS="-Xmx256m"
-#   JAR             node jar (default: target/mini-dynamo.jar)
+#   JAR             node jar (default: target/mini-dynamo.jar); started with its class-data
+#                   archive beside it when there is one (scripts/class-archive.sh)
+#   CLASS_ARCHIVE   off: start without that archive
 #   HEALTH_TIMEOUT  seconds to wait for /health after a start (default: 60)
 #   STOP_TIMEOUT    seconds to wait after SIGTERM before SIGKILL (default: 20)
 #   RUN_DIR         state directory (default: run)
@@ -25,6 +27,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
+# shellcheck source=class-archive.sh
+source "$ROOT/scripts/class-archive.sh"
 
 CONFIG="${CONFIG:-nodes.conf}"
 JAR="${JAR:-target/mini-dynamo.jar}"
@@ -223,6 +227,9 @@ launch() {
     [[ -f "$JAR" ]] || die "$JAR not found: run '$ME up' (builds it) or 'make build'"
     local -a jopts=()
     [[ -n "$JAVA_OPTS" ]] && read -r -a jopts <<<"$JAVA_OPTS"
+    local cds
+    cds="$(class_archive_opts "$JAR")"
+    [[ -n "$cds" ]] && jopts+=("$cds")
     cmd=(java "${jopts[@]}" -jar "$JAR")
   fi
   cmd+=(--id "$id" --config "$CONFIG" --data-dir "$DATA_ROOT/$id")

@@ -1,5 +1,6 @@
 package io.minidynamo.faults;
 
+import io.minidynamo.ClassArchive;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -86,6 +87,7 @@ final class NodeProcesses implements AutoCloseable {
     List<String> command = new ArrayList<>(network.launchPrefix(id));
     command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.addAll(ClassArchive.jvmOptions(jar));
     command.addAll(jvmOptions);
     command.addAll(extra);
     command.addAll(List.of("-jar", jar.toString(), "--id", id, "--config", configFile().toString(),

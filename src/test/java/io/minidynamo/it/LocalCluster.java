@@ -2,6 +2,7 @@ package io.minidynamo.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.minidynamo.ClassArchive;
 import io.minidynamo.faults.FreePorts;
 import io.minidynamo.faults.NodesConf;
 import java.io.IOException;
@@ -135,6 +136,7 @@ final class LocalCluster implements AutoCloseable {
   Process launch(String id, String... extraJvmOptions) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.addAll(ClassArchive.jvmOptions(jar));
     command.addAll(jvmOptions);
     command.addAll(List.of(extraJvmOptions));
     command.addAll(List.of("-jar", jar.toString(),

@@ -98,6 +98,7 @@ public final class Guardian {
         settings.hintDeliveryInterval(),
         settings.hintDeliveryBatch(),
         settings.hintDeliveryTimeout(),
+        settings.hintProbeTimeout(),
         new WriteBatcher.Limits(
             settings.maxWriteBatch(), settings.maxPendingWrites(), settings.maxRequestTimeout()),
         settings.hintSnapshotEvery(),

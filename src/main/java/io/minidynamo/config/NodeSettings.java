@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param hintDeliveryInterval how often hints are offered to their targets
  * @param hintDeliveryBatch hints per target per delivery
  * @param hintDeliveryTimeout after which an unacknowledged delivery counts as failed
+ * @param hintProbeTimeout after which an unacknowledged probe (one hint to a failed target) counts as failed
  * @param hintSnapshotEvery hint store events between snapshots
  * @param readRepairsPerSecond most read-repair writes this node sends per second
  * @param hintsEnabled whether a failed primary is handed to a fallback with a hint
@@ -52,6 +53,7 @@ public record NodeSettings(
     Duration hintDeliveryInterval,
     int hintDeliveryBatch,
     Duration hintDeliveryTimeout,
+    Duration hintProbeTimeout,
     int hintSnapshotEvery,
     int readRepairsPerSecond,
     boolean hintsEnabled,
@@ -90,6 +92,7 @@ public record NodeSettings(
           c.getDuration("hints.delivery-interval"),
           c.getInt("hints.delivery-batch"),
           c.getDuration("hints.delivery-timeout"),
+          c.getDuration("hints.probe-timeout"),
           c.getInt("hints.snapshot-every"),
           c.getInt("read-repair.max-per-second"),
           c.getBoolean("hints.enabled"),
@@ -137,7 +140,7 @@ public record NodeSettings(
     }
     if (hintDeliveryBatch < 1 || hintSnapshotEvery < 1 || hintDeliveryInterval.isZero()
         || hintDeliveryInterval.isNegative() || hintDeliveryTimeout.isZero()
-        || hintDeliveryTimeout.isNegative()) {
+        || hintDeliveryTimeout.isNegative() || hintProbeTimeout.isZero() || hintProbeTimeout.isNegative()) {
       throw new InvalidConfigException("mini-dynamo.hints settings must be positive");
     }
     if (tombstoneGrace.isNegative() || tombstoneGrace.isZero() || tombstonePurgeBatch < 1) {

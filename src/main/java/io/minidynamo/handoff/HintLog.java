@@ -67,7 +67,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEvent, HintState> {
 
   /** Delivery tuning. */
-  record Settings(Duration interval, int batchSize, Duration timeout, int snapshotEvery, Duration maxAge) {}
+  record Settings(
+      Duration interval, int batchSize, Duration timeout, Duration probeTimeout, int snapshotEvery, Duration maxAge) {}
 
   private enum Tick implements ReplicaProtocol.Command {
     INSTANCE
@@ -200,7 +201,18 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
     return Effect().none();
   }
 
+  /**
+   * Delivers to the target now. A probe in flight is given up and sent again: it may have gone to
+   * the target before it could answer (still starting, or its old incarnation), and a nudge says
+   * it is back. A late answer to the old probe is for the same hint, the oldest, so it settles it
+   * just as the new probe's answer would.
+   */
   private Effect<HintEvent, HintState> onNudge(HintState state, Nudge nudge) {
+    Delivery delivery = deliveries.get(nudge.target());
+    if (delivery != null && delivery.failures > 0 && !delivery.inFlight.isEmpty()) {
+      delivery.inFlight.clear();
+      timers.cancel("delivery-" + nudge.target());
+    }
     deliver(state, nudge.target());
     return Effect().none();
   }
@@ -237,7 +249,8 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
       }
       replica.tell(new Write(hint.partition(), record, ackAdapter));
     }
-    timers.startSingleTimer("delivery-" + target, new DeliveryTimeout(target), settings.timeout());
+    timers.startSingleTimer("delivery-" + target, new DeliveryTimeout(target),
+        max == 1 ? settings.probeTimeout() : settings.timeout());
   }
 
   private Effect<HintEvent, HintState> onDeliveryAck(HintState state, DeliveryAck received) {

@@ -21,6 +21,7 @@ public final class HintStore {
       Duration deliveryInterval,
       int deliveryBatch,
       Duration deliveryTimeout,
+      Duration probeTimeout,
       WriteBatcher.Limits limits,
       int snapshotEvery,
       Duration maxAge) {}
@@ -29,7 +30,7 @@ public final class HintStore {
     WriteBatcher.Spec<HintedWrite> spec = new WriteBatcher.Spec<>(HintedWrite.class, HintedWrite::fail);
     HintLog.Settings logSettings = new HintLog.Settings(
         settings.deliveryInterval(), settings.deliveryBatch(), settings.deliveryTimeout(),
-        settings.snapshotEvery(), settings.maxAge());
+        settings.probeTimeout(), settings.snapshotEvery(), settings.maxAge());
     return WriteBatcher.create(nodeId, spec, settings.limits(),
         front -> HintLog.create(nodeId, front, peers, logSettings, System::currentTimeMillis));
   }

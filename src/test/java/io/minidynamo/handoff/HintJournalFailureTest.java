@@ -56,7 +56,7 @@ class HintJournalFailureTest {
     TestProbe<ReplicaProtocol.Command> target = testKit.createTestProbe();
     ActorRef<ReplicaProtocol.Command> store = testKit.spawn(HintStore.create("h1",
         new Peers(Map.of(TARGET, target.ref()), Map.of()),
-        new HintStore.Settings(NEVER, 10, NEVER,
+        new HintStore.Settings(NEVER, 10, NEVER, NEVER,
             new WriteBatcher.Limits(64, 1_000, Duration.ofSeconds(5)), 1_000, Duration.ofHours(1))));
     assertTrue(hint(store, put("kept", 1)).ok());
 

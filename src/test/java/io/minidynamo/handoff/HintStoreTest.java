@@ -182,6 +182,39 @@ class HintStoreTest {
   }
 
   /**
+   * A probe that went out before the target could answer waits out its own timeout (here never),
+   * not the batch's; a nudge (the target joined or is reachable again) gives it up and probes
+   * again at once, and the answer to the new probe resumes full batches.
+   */
+  @Test
+  void nudge_probeInFlight_probesAgainAtOnce() {
+    ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 10, Duration.ofMillis(300), NEVER));
+    for (int i = 1; i <= 3; i++) {
+      hint(store, put("k" + i, i));
+    }
+    store.tell(new Nudge(TARGET));
+    target.receiveSeveralMessages(3); // never answered: the batch times out
+    awaitStats(store, stats -> assertEquals(1, stats.failedAttempts()));
+    store.tell(new Nudge(TARGET));
+    Write lost = target.expectMessageClass(Write.class);
+    assertEquals("k1", lost.record().key());
+    target.expectNoMessage(Duration.ofMillis(600)); // twice the batch timeout: the probe's is longer
+    assertEquals(1, stats(store).failedAttempts());
+
+    store.tell(new Nudge(TARGET));
+    Write probe = target.expectMessageClass(Write.class);
+    assertEquals("k1", probe.record().key());
+    probe.replyTo().tell(WriteAck.ok(TARGET, "k1"));
+    assertEquals(List.of("k2", "k3"), target.receiveSeveralMessages(2).stream()
+        .map(message -> ((Write) message).record().key()).toList());
+    lost.replyTo().tell(WriteAck.ok(TARGET, "k1")); // late: the hint is settled already
+    Stats after = stats(store); // asked after the late answer, so answered after it
+    assertEquals(2, after.count());
+    assertEquals(1, after.delivered());
+    assertEquals(List.of(TARGET), after.delivering(), "k2 and k3 still in flight");
+  }
+
+  /**
    * While the target is failing, each probe may sit in remoting's queue until it is back: a probe
    * for a key with a newer hint (here a delete after a put) carries the newest record, so a target
    * coming back never applies the stale value first.
@@ -262,7 +295,7 @@ class HintStoreTest {
   @Test
   void restart_afterSnapshots_keepsTheHints() throws IOException {
     HintStore.Settings settings = new HintStore.Settings(
-        NEVER, 10, NEVER, new WriteBatcher.Limits(1, 1_000, Duration.ofSeconds(5)), 2, Duration.ofHours(1));
+        NEVER, 10, NEVER, NEVER, new WriteBatcher.Limits(1, 1_000, Duration.ofSeconds(5)), 2, Duration.ofHours(1));
     ActorRef<ReplicaProtocol.Command> first = store(settings);
     for (int i = 1; i <= 7; i++) {
       hint(first, put("k" + i, i));
@@ -311,9 +344,14 @@ class HintStoreTest {
   }
 
   private static HintStore.Settings settings(Duration interval, int batch, Duration timeout) {
+    return settings(interval, batch, timeout, timeout);
+  }
+
+  private static HintStore.Settings settings(
+      Duration interval, int batch, Duration timeout, Duration probeTimeout) {
     return new HintStore.Settings(
-        interval, batch, timeout, new WriteBatcher.Limits(64, 1_000, Duration.ofSeconds(5)), 1_000,
-        Duration.ofHours(1));
+        interval, batch, timeout, probeTimeout, new WriteBatcher.Limits(64, 1_000, Duration.ofSeconds(5)),
+        1_000, Duration.ofHours(1));
   }
 
   private static WriteAck hint(ActorRef<ReplicaProtocol.Command> store, Record record) {

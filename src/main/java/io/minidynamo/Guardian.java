@@ -90,7 +90,8 @@ public final class Guardian {
         new AntiEntropyExchange.Settings(settings.antiEntropyLevelsPerStep(),
             settings.antiEntropyMaxKeys(), settings.antiEntropyTimeout()),
         settings.tombstoneGrace(),
-        settings.tombstonePurgeBatch());
+        settings.tombstonePurgeBatch(),
+        settings.antiEntropyHandoffDeferral());
   }
 
   private static HintStore.Settings hintSettings(NodeSettings settings) {

@@ -69,6 +69,7 @@ class SerializationRoundTripTest {
   private static TestProbe<LeafEntries> entriesProbe;
   private static TestProbe<Records> recordsProbe;
   private static TestProbe<HintProtocol.HintFloor> floorProbe;
+  private static TestProbe<HintProtocol.HintTargets> targetsProbe;
   private static TestProbe<MembershipBootstrap.ProbeReply> membershipProbe;
 
   private static final Version VERSION = new Version(1_700_000_000_123_456L, "n2");
@@ -91,6 +92,7 @@ class SerializationRoundTripTest {
     entriesProbe = testKit.createTestProbe(LeafEntries.class);
     recordsProbe = testKit.createTestProbe(Records.class);
     floorProbe = testKit.createTestProbe(HintProtocol.HintFloor.class);
+    targetsProbe = testKit.createTestProbe(HintProtocol.HintTargets.class);
     membershipProbe = testKit.createTestProbe(MembershipBootstrap.ProbeReply.class);
   }
 
@@ -164,6 +166,11 @@ class SerializationRoundTripTest {
             new HintProtocol.HintFloor("n1", 1_700_000_000_123_456L),
             new HintProtocol.HintFloor("n2", Long.MIN_VALUE),
             new HintProtocol.HintFloor("n3", Long.MAX_VALUE))),
+        Map.entry(HintProtocol.GetHintTargets.class, List.of(
+            new HintProtocol.GetHintTargets(targetsProbe.ref()))),
+        Map.entry(HintProtocol.HintTargets.class, List.of(
+            new HintProtocol.HintTargets("n1", java.util.Set.of("n2", "n3")),
+            new HintProtocol.HintTargets("n2", java.util.Set.of()))),
         Map.entry(MembershipBootstrap.Probe.class, List.of(
             new MembershipBootstrap.Probe("n1", membershipProbe.ref()))),
         Map.entry(MembershipBootstrap.ProbeReply.class, List.of(

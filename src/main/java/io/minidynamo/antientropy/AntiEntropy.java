@@ -33,6 +33,14 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * down or still starting costs one exchange timeout per round, not one per partition). Keeps the
  * counters {@code /debug/ae} shows.
  *
+ * <p>Handoff first: before a round it asks every reachable node's hint store which nodes it holds
+ * hints for, and the round leaves out its pairs with such a node, and all its pairs while hints
+ * are pending for this node itself: hinted handoff is delivering those writes already, and a
+ * returning node that got them from both would do the work twice. The wait for a node lasts at
+ * most {@code handoffDeferral}, counted over the rounds in which the node's own hint store
+ * answered (it was up to take its hints), so that a hint that cannot be delivered never stops
+ * anti-entropy with it.
+ *
  * <p>Tombstone purge: each tick, unless a purge pass is still running, it asks every node's hint
  * store for its hint floor; with all answered it computes the {@link PurgeCutoff} and tells each
  * local partition to purge (a bounded batch of) the tombstones below it that every replica holds
@@ -41,6 +49,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class AntiEntropy {
   public static final String NAME = "antientropy";
+  /** How long a round waits for a hint store's targets (a node still starting may not answer). */
+  private static final Duration TARGETS_TIMEOUT = Duration.ofSeconds(1);
 
   /** Tuning. */
   public record Settings(
@@ -49,7 +59,8 @@ public final class AntiEntropy {
       int maxConcurrent,
       AntiEntropyExchange.Settings exchange,
       Duration tombstoneGrace,
-      int purgeBatch) {}
+      int purgeBatch,
+      Duration handoffDeferral) {}
 
   public sealed interface Command {}
 
@@ -71,7 +82,8 @@ public final class AntiEntropy {
       long tombstonesPurged,
       long tombstonesPendingPurge,
       long purgePasses,
-      String lastPurgeBlockedBy) {}
+      String lastPurgeBlockedBy,
+      List<String> deferredForHandoff) {}
 
   private enum Tick implements Command {
     INSTANCE
@@ -82,6 +94,9 @@ public final class AntiEntropy {
   private record FloorAnswered(long pass, String node, long floor, String error) implements Command {}
 
   private record PurgeAnswered(long pass, ReplicaProtocol.Purged purged) implements Command {}
+
+  /** A hint store's answer before a round; {@code targets} null when it did not answer. */
+  private record TargetsAnswered(long ask, String holder, Set<String> targets) implements Command {}
 
   private record Pair(int partition, String peer) {}
 
@@ -117,6 +132,15 @@ public final class AntiEntropy {
   private long purgePasses;
   private String lastPurgeBlockedBy;
   private final Map<Integer, Integer> pendingByPartition = new HashMap<>();
+  /** Each hint store's last answer: the nodes it holds hints for. */
+  private final Map<String, Set<String>> hintTargets = new HashMap<>();
+  /** Nodes hints are pending for, and since when (wall millis) this node has seen them pending. */
+  private final Map<String, Long> handoffSince = new TreeMap<>();
+  private long targetsAsk;
+  private int targetsAwaited;
+  /** The nodes whose hint store answered the current ask: alive, so their hints can move. */
+  private final Set<String> answeredAsk = new HashSet<>();
+  private final Set<String> waitLogged = new HashSet<>();
   private final AtomicLong pendingGauge;
 
   private AntiEntropy(
@@ -164,26 +188,92 @@ public final class AntiEntropy {
         .onMessage(Finished.class, this::onFinished)
         .onMessage(FloorAnswered.class, this::onFloorAnswered)
         .onMessage(PurgeAnswered.class, this::onPurgeAnswered)
+        .onMessage(TargetsAnswered.class, this::onTargetsAnswered)
         .onMessage(GetStats.class, this::onGetStats)
         .build();
   }
 
   private Behavior<Command> onTick() {
     startPurgePass();
-    if (!round.isEmpty() || running > 0) {
+    if (!round.isEmpty() || running > 0 || targetsAwaited > 0) {
       return Behaviors.same();
     }
-    startRound();
+    if (settings.handoffDeferral().isZero()) {
+      startRound();
+    } else {
+      askHintTargets();
+    }
     return Behaviors.same();
+  }
+
+  /** Asks every reachable hint store for its targets; the round starts once all have answered. */
+  private void askHintTargets() {
+    long ask = ++targetsAsk;
+    answeredAsk.clear();
+    for (String node : ring.nodes()) {
+      if (!node.equals(nodeId) && reachability.isUnreachable(node)) {
+        hintTargets.remove(node); // its hints are unknown, and not being delivered meanwhile
+        continue;
+      }
+      targetsAwaited++;
+      context.ask(HintProtocol.HintTargets.class, peers.hints(node), TARGETS_TIMEOUT,
+          HintProtocol.GetHintTargets::new,
+          (answer, failure) -> new TargetsAnswered(ask, node, answer != null ? answer.targets() : null));
+    }
+  }
+
+  private Behavior<Command> onTargetsAnswered(TargetsAnswered answer) {
+    if (answer.ask() != targetsAsk || targetsAwaited == 0) {
+      return Behaviors.same();
+    }
+    if (answer.targets() == null) {
+      hintTargets.remove(answer.holder());
+    } else {
+      hintTargets.put(answer.holder(), answer.targets());
+      answeredAsk.add(answer.holder());
+    }
+    if (--targetsAwaited == 0) {
+      updateHandoffs();
+      startRound();
+    }
+    return Behaviors.same();
+  }
+
+  private void updateHandoffs() {
+    Set<String> pending = new HashSet<>();
+    hintTargets.values().forEach(pending::addAll);
+    handoffSince.keySet().retainAll(pending);
+    waitLogged.retainAll(pending);
+    long now = wallMillis.getAsLong();
+    for (String node : pending) {
+      if (!answeredAsk.contains(node)) {
+        handoffSince.put(node, now); // the wait counts only while the node is up to take its hints
+      } else {
+        handoffSince.putIfAbsent(node, now);
+        if (waitLogged.add(node)) {
+          context.getLog().info("anti-entropy with {} waits for the hints pending for it (at most {} s)",
+              node, settings.handoffDeferral().toSeconds());
+        }
+      }
+    }
+  }
+
+  /** Whether exchanges with {@code node} wait for its hints to be delivered. */
+  private boolean handoffPending(String node) {
+    Long since = handoffSince.get(node);
+    return since != null && wallMillis.getAsLong() - since < settings.handoffDeferral().toMillis();
   }
 
   private void startRound() {
     rounds++;
     failedThisRound.clear();
     repairedThisRound = false;
+    if (handoffPending(nodeId)) {
+      return; // every pair of this node waits
+    }
     for (int partition : ring.partitionsReplicatedBy(nodeId)) {
       for (String peer : ring.primaries(partition)) {
-        if (!peer.equals(nodeId) && !reachability.isUnreachable(peer)) {
+        if (!peer.equals(nodeId) && !reachability.isUnreachable(peer) && !handoffPending(peer)) {
           round.add(new Pair(partition, peer));
         }
       }
@@ -329,7 +419,7 @@ public final class AntiEntropy {
     get.replyTo().tell(new Stats(settings.enabled(), rounds, exchanges, synced,
         inSync.size() - synced, hashesCompared, pushed, pulled, errors, lastError,
         Map.copyOf(lastExchange), tombstonesPurged, pendingTombstones(), purgePasses,
-        lastPurgeBlockedBy));
+        lastPurgeBlockedBy, handoffSince.keySet().stream().filter(this::handoffPending).toList()));
     return Behaviors.same();
   }
 }

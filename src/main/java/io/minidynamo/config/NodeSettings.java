@@ -32,6 +32,7 @@ import java.time.Duration;
  * @param antiEntropyLevelsPerStep tree levels per round trip
  * @param antiEntropyMaxKeys keys one exchange repairs at most
  * @param antiEntropyTimeout deadline of one exchange
+ * @param antiEntropyHandoffDeferral longest wait of exchanges with a node that hints are pending for
  * @param membershipProbeInterval how often a node that is not a cluster member probes its peers
  * @param unsafeSkipPersist test-only, deliberately broken: acknowledge writes never written to disk
  * @param tombstoneGrace how old a tombstone must be before it may be purged (and how old a hinted
@@ -63,6 +64,7 @@ public record NodeSettings(
     int antiEntropyLevelsPerStep,
     int antiEntropyMaxKeys,
     Duration antiEntropyTimeout,
+    Duration antiEntropyHandoffDeferral,
     Duration membershipProbeInterval,
     boolean unsafeSkipPersist,
     Duration tombstoneGrace,
@@ -102,6 +104,7 @@ public record NodeSettings(
           c.getInt("anti-entropy.levels-per-step"),
           c.getInt("anti-entropy.max-keys-per-exchange"),
           c.getDuration("anti-entropy.exchange-timeout"),
+          c.getDuration("anti-entropy.max-handoff-deferral"),
           c.getDuration("membership.probe-interval"),
           c.getBoolean("test.unsafe-skip-persist"),
           c.getDuration("anti-entropy.tombstone-grace"),

@@ -3,8 +3,10 @@ package io.minidynamo.handoff;
 import io.micrometer.core.instrument.Counter;
 import io.minidynamo.cluster.Peers;
 import io.minidynamo.handoff.HintProtocol.GetHintFloor;
+import io.minidynamo.handoff.HintProtocol.GetHintTargets;
 import io.minidynamo.handoff.HintProtocol.GetStats;
 import io.minidynamo.handoff.HintProtocol.HintFloor;
+import io.minidynamo.handoff.HintProtocol.HintTargets;
 import io.minidynamo.handoff.HintProtocol.HintedWrite;
 import io.minidynamo.handoff.HintProtocol.Nudge;
 import io.minidynamo.handoff.HintProtocol.ReadHinted;
@@ -162,6 +164,10 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
         .onCommand(GetStats.class, this::onGetStats)
         .onCommand(ReadHinted.class, this::onReadHinted)
         .onCommand(GetHintFloor.class, this::onGetHintFloor)
+        .onCommand(GetHintTargets.class, (state, get) -> {
+          get.replyTo().tell(new HintTargets(nodeId, state.countsByTarget().keySet()));
+          return Effect().none();
+        })
         .build();
   }
 

@@ -7,6 +7,7 @@ import io.minidynamo.replica.ReplicaProtocol.WriteAck;
 import io.minidynamo.versioning.Record;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /** The messages of a node's hint store at the fixed path {@code /user/hints}. */
@@ -52,6 +53,17 @@ public final class HintProtocol {
    * hints, which are durable).
    */
   public record HintFloor(String node, long floorTimestamp) implements CborSerializable {}
+
+  /** From anti-entropy on any node, before a round: which nodes this store holds hints for. */
+  public record GetHintTargets(ActorRef<HintTargets> replyTo)
+      implements ReplicaProtocol.Command, CborSerializable {}
+
+  /** The nodes {@code node}'s hint store holds at least one pending hint for. */
+  public record HintTargets(String node, Set<String> targets) implements CborSerializable {
+    public HintTargets {
+      targets = Set.copyOf(targets);
+    }
+  }
 
   /**
    * What {@code /debug/hints} shows: pending hints in all ({@code count}) and per target, delivered

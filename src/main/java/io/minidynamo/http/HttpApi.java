@@ -372,6 +372,7 @@ public final class HttpApi extends AllDirectives {
                 "errors", stats.errors(),
                 "last_error", stats.lastError(),
                 "last_exchange_ms_by_peer", stats.lastExchangeMillisByPeer(),
+                "waiting_for_handoff", stats.deferredForHandoff(),
                 "tombstones_purged", stats.tombstonesPurged(),
                 "tombstones_pending_purge", stats.tombstonesPendingPurge(),
                 "purge_passes", stats.purgePasses(),

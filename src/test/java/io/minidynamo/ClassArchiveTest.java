@@ -27,21 +27,23 @@ class ClassArchiveTest {
 
   @Test
   void anArchiveAtLeastAsNewAsTheJarIsUsed() throws Exception {
-    Path jar = Files.writeString(dir.resolve("mini-dynamo.jar"), "jar");
-    Path archive = Files.writeString(dir.resolve("mini-dynamo.jsa"), "archive");
-    Instant built = Instant.parse("2026-12-02T12:00:00Z");
-    Files.setLastModifiedTime(jar, FileTime.from(built));
-    Files.setLastModifiedTime(archive, FileTime.from(built));
-    assertEquals(List.of("-XX:SharedArchiveFile=" + archive), ClassArchive.jvmOptions(jar));
+    Path jar = jarWithArchive(0);
+    assertEquals(List.of("-XX:SharedArchiveFile=" + dir.resolve("mini-dynamo.jsa")), ClassArchive.jvmOptions(jar));
   }
 
   @Test
   void anArchiveOlderThanTheJarIsIgnored() throws Exception {
-    Path jar = Files.writeString(dir.resolve("mini-dynamo.jar"), "rebuilt jar");
-    Path archive = Files.writeString(dir.resolve("mini-dynamo.jsa"), "archive of the old jar");
-    Instant built = Instant.parse("2026-12-02T12:00:00Z");
-    Files.setLastModifiedTime(archive, FileTime.from(built));
-    Files.setLastModifiedTime(jar, FileTime.from(built.plusSeconds(1)));
+    Path jar = jarWithArchive(-1); // the jar was rebuilt after it
     assertEquals(List.of(), ClassArchive.jvmOptions(jar));
+  }
+
+  /** A jar and its archive, the archive written {@code archiveSeconds} after the jar. */
+  private Path jarWithArchive(int archiveSeconds) throws Exception {
+    Path jar = Files.writeString(dir.resolve("mini-dynamo.jar"), "jar");
+    Path archive = Files.writeString(dir.resolve("mini-dynamo.jsa"), "archive");
+    Instant built = Instant.parse("2026-12-02T12:00:00Z");
+    Files.setLastModifiedTime(jar, FileTime.from(built));
+    Files.setLastModifiedTime(archive, FileTime.from(built.plusSeconds(archiveSeconds)));
+    return jar;
   }
 }

@@ -101,31 +101,27 @@ class AntiEntropyHandoffTest {
 
   @Test
   void theDeferralCountsOnlyWhileThePeerIsReachable() {
-    hints.get("n1").set(Set.of("n2"));
-    reachability.markUnreachable("n2");
-    ActorRef<AntiEntropy.Command> antiEntropy = start();
-    awaitNewRound(antiEntropy);
-    clock.addAndGet(DEFERRAL.toMillis() * 10); // down for a long time, hints held for it
-    awaitNewRound(antiEntropy);
-
-    reachability.markReachable("n2");
-    n2.expectNoMessage(QUIET); // back: its hints go first
-    clock.addAndGet(DEFERRAL.toMillis());
-    n2.expectMessageClass(GetTreeHashes.class, Duration.ofSeconds(10));
+    assertTheWaitStartsWhenN2IsBack(
+        () -> reachability.markUnreachable("n2"), () -> reachability.markReachable("n2"));
   }
 
   /** Down without the failure detector knowing (it never joined, say): its hint store is silent. */
   @Test
   void theDeferralCountsOnlyWhileThePeerAnswers() {
+    assertTheWaitStartsWhenN2IsBack(() -> silent.add("n2"), () -> silent.remove("n2"));
+  }
+
+  /** n2 is down (by {@code down}) for ten deferrals while n1 holds hints for it, then back. */
+  private void assertTheWaitStartsWhenN2IsBack(Runnable down, Runnable back) {
     hints.get("n1").set(Set.of("n2"));
-    silent.add("n2");
+    down.run();
     ActorRef<AntiEntropy.Command> antiEntropy = start();
     awaitNewRound(antiEntropy);
     clock.addAndGet(DEFERRAL.toMillis() * 10);
     awaitNewRound(antiEntropy);
 
-    silent.remove("n2");
-    n2.expectNoMessage(QUIET);
+    back.run();
+    n2.expectNoMessage(QUIET); // back: its hints go first
     clock.addAndGet(DEFERRAL.toMillis());
     n2.expectMessageClass(GetTreeHashes.class, Duration.ofSeconds(10));
   }

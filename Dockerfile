@@ -27,9 +27,8 @@ COPY --from=build /build/target/mini-dynamo.jar /app/mini-dynamo.jar
 COPY --from=build /build/nodes*.conf /app/
 # The classes a node loads at start, prepared once (io.minidynamo.ClassArchive): a node starts in
 # about half the time. A start without the archive works too, only slower.
-RUN java -XX:ArchiveClassesAtExit=/app/mini-dynamo.jsa -Xlog:cds=error,cds+dynamic=error \
-      -DLOG_LEVEL=ERROR -cp /app/mini-dynamo.jar io.minidynamo.ClassArchive /tmp/class-archive \
- && rm -rf /tmp/class-archive
+COPY scripts/class-archive.sh /tmp/class-archive.sh
+RUN bash /tmp/class-archive.sh /app/mini-dynamo.jar && rm /tmp/class-archive.sh
 USER dynamo
 VOLUME /data
 # 9001-9003: HTTP client API; 2551-2553: Pekko Artery (node to node)

@@ -53,9 +53,7 @@ mkdir -p "$DATA_DIR"
 start_node() { # extra java options...
   local -a jopts=()
   read -r -a jopts <<<"$JAVA_OPTS"
-  local cds
-  cds="$(class_archive_opts "$JAR")"
-  [[ -n "$cds" ]] && jopts+=("$cds")
+  add_class_archive_opt jopts "$JAR"
   java "${jopts[@]}" "$@" -jar "$JAR" --id n1 --config "$WORK/nodes.conf" --data-dir "$DATA_DIR" \
     >>"$WORK/node.log" 2>&1 &
   PID=$!

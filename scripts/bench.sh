@@ -446,9 +446,7 @@ run_mini_dynamo() {
   local -a jopts=()
   read -r -a jopts <<<"$JAVA_OPTS"
   [[ "$DURABILITY" == none ]] && jopts+=(-Dmini-dynamo.durability=none)
-  local cds
-  cds="$(class_archive_opts "$JAR")"
-  [[ -n "$cds" ]] && jopts+=("$cds")
+  add_class_archive_opt jopts "$JAR"
   log "mini-dynamo: 3 nodes, durability=$DURABILITY, JAVA_OPTS=$JAVA_OPTS"
   for i in 0 1 2; do
     mkdir -p "$WORK/data/${ids[$i]}"

@@ -227,9 +227,7 @@ launch() {
     [[ -f "$JAR" ]] || die "$JAR not found: run '$ME up' (builds it) or 'make build'"
     local -a jopts=()
     [[ -n "$JAVA_OPTS" ]] && read -r -a jopts <<<"$JAVA_OPTS"
-    local cds
-    cds="$(class_archive_opts "$JAR")"
-    [[ -n "$cds" ]] && jopts+=("$cds")
+    add_class_archive_opt jopts "$JAR"
     cmd=(java "${jopts[@]}" -jar "$JAR")
   fi
   cmd+=(--id "$id" --config "$CONFIG" --data-dir "$DATA_ROOT/$id")

@@ -1,9 +1,9 @@
 package io.minidynamo;
 
 import io.minidynamo.config.CommandLine;
+import io.minidynamo.faults.FreePorts;
+import io.minidynamo.faults.NodesConf;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.apache.pekko.actor.typed.ActorSystem;
+import java.util.function.Function;
 
 /**
  * The node's class-data-sharing archive: the classes a node loads while it starts and serves,
@@ -55,35 +55,26 @@ public final class ClassArchive {
   }
 
   /**
-   * The training run; see the class comment. {@code args[0]}, if given, is the directory for the
-   * nodes' data (else a new temporary one, left behind). Always exits 0: see the catch below.
+   * The training run; see the class comment. {@code args[0]} is the directory for the nodes' data
+   * (created; scripts/class-archive.sh passes a new temporary one). Always exits 0: see the catch.
    */
   public static void main(String[] args) throws Exception {
-    Path dir;
-    if (args.length > 0) {
-      dir = Path.of(args[0]);
-      deleteRecursively(dir); // a previous run's nodes
-      Files.createDirectories(dir);
-    } else {
-      dir = Files.createTempDirectory("mini-dynamo-class-archive");
+    if (args.length != 1) {
+      System.err.println("usage: ClassArchive <data dir>");
+      System.exit(2);
     }
-    int[] http = {freePort(), freePort()};
-    int[] remote = {freePort(), freePort()};
-    StringBuilder conf = new StringBuilder("mini-dynamo {\n  n = 2, r = 2, w = 2\n  ring-size = 8\n  nodes = [\n");
-    for (int i = 0; i < 2; i++) {
-      conf.append("    { id = \"n").append(i + 1).append("\", http = \"127.0.0.1:").append(http[i])
-          .append("\", remote = \"127.0.0.1:").append(remote[i]).append("\" }\n");
-    }
-    Path nodesConf = Files.writeString(dir.resolve("nodes.conf"), conf.append("  ]\n}\n"));
+    Path dir = Files.createDirectories(Path.of(args[0]));
+    List<String> ids = List.of("n1", "n2");
+    List<Integer> ports = FreePorts.take(2 * ids.size());
+    Function<String, String> http = id -> "127.0.0.1:" + ports.get(ids.indexOf(id));
+    Function<String, String> remote = id -> "127.0.0.1:" + ports.get(ids.size() + ids.indexOf(id));
+    Path nodesConf = Files.writeString(dir.resolve("nodes.conf"), NodesConf.render(2, 2, 2, ids, http, remote));
     try {
-      for (int i = 0; i < 2; i++) {
-        Main.NodeStart start = Main.prepare(CommandLine.parse("--id", "n" + (i + 1),
-            "--config", nodesConf.toString(), "--data-dir", dir.resolve("n" + (i + 1)).toString()));
-        ActorSystem.create(
-            Guardian.create(start.self(), start.cluster(), start.settings(), start.listen(), start.dataDir()),
-            Main.SYSTEM_NAME, start.pekkoConfig());
+      for (String id : ids) {
+        Main.start(Main.prepare(CommandLine.parse(
+            "--id", id, "--config", nodesConf.toString(), "--data-dir", dir.resolve(id).toString())));
       }
-      exercise("http://127.0.0.1:" + http[0]);
+      exercise("http://" + http.apply("n1"));
     } catch (Exception e) {
       // the archive only speeds starts up: it then holds the classes loaded so far, and the build
       // goes on (the tests find out what is wrong with the node)
@@ -91,23 +82,6 @@ public final class ClassArchive {
     } finally {
       // the JVM writes the archive as it exits; the shutdown hook stops both nodes first
       System.exit(0);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

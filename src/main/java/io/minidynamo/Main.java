@@ -44,11 +44,15 @@ public final class Main {
       System.exit(2);
       return;
     }
-    ActorSystem<Void> system = ActorSystem.create(
+    start(start).getWhenTerminated().toCompletableFuture().join();
+  }
+
+  /** Runs the node {@code start} describes in this JVM. */
+  static ActorSystem<Void> start(NodeStart start) {
+    return ActorSystem.create(
         Guardian.create(start.self(), start.cluster(), start.settings(), start.listen(), start.dataDir()),
         SYSTEM_NAME,
         start.pekkoConfig());
-    system.getWhenTerminated().toCompletableFuture().join();
   }
 
   /** Everything a node needs, validated. */

@@ -132,14 +132,12 @@ public final class AntiEntropy {
   private long purgePasses;
   private String lastPurgeBlockedBy;
   private final Map<Integer, Integer> pendingByPartition = new HashMap<>();
-  /** Each hint store's last answer: the nodes it holds hints for. */
+  /** The answers to the last ask: the nodes each hint store that answered holds hints for. */
   private final Map<String, Set<String>> hintTargets = new HashMap<>();
   /** Nodes hints are pending for, and since when (wall millis) this node has seen them pending. */
   private final Map<String, Long> handoffSince = new TreeMap<>();
   private long targetsAsk;
   private int targetsAwaited;
-  /** The nodes whose hint store answered the current ask: alive, so their hints can move. */
-  private final Set<String> answeredAsk = new HashSet<>();
   private final Set<String> waitLogged = new HashSet<>();
   private final AtomicLong pendingGauge;
 
@@ -209,7 +207,6 @@ public final class AntiEntropy {
   /** Asks every reachable hint store for its targets; the round starts once all have answered. */
   private void askHintTargets() {
     long ask = ++targetsAsk;
-    answeredAsk.clear();
     for (String node : ring.nodes()) {
       if (!node.equals(nodeId) && reachability.isUnreachable(node)) {
         hintTargets.remove(node); // its hints are unknown, and not being delivered meanwhile
@@ -230,7 +227,6 @@ public final class AntiEntropy {
       hintTargets.remove(answer.holder());
     } else {
       hintTargets.put(answer.holder(), answer.targets());
-      answeredAsk.add(answer.holder());
     }
     if (--targetsAwaited == 0) {
       updateHandoffs();
@@ -246,8 +242,8 @@ public final class AntiEntropy {
     waitLogged.retainAll(pending);
     long now = wallMillis.getAsLong();
     for (String node : pending) {
-      if (!answeredAsk.contains(node)) {
-        handoffSince.put(node, now); // the wait counts only while the node is up to take its hints
+      if (!hintTargets.containsKey(node)) { // its hint store did not answer: it is not up
+        handoffSince.put(node, now); // the wait counts only while it can take its hints
       } else {
         handoffSince.putIfAbsent(node, now);
         if (waitLogged.add(node)) {

@@ -51,7 +51,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * sends each target's hints, oldest first, in batches as ordinary replica writes.
  *
  * <p>Invariants: a hint is removed only after the target acknowledged its record (which the target
- * does once the record, or a newer version, is fsynced); at most one batch per target is in flight;
+ * does once the record, or a newer version, is fsynced), and only by an answer to the batch in
+ * flight (its writes carry the batch's number as their request id: a late ack for a batch given up
+ * on may be for an older record of the same key); at most one batch per target is in flight;
  * a target that failed is probed with a single hint before a full batch is sent again. Once the
  * target has answered every hint of a batch and accepted at least one, the next batch goes as soon
  * as the accepted ones' removal is journaled, not at the next delivery tick: a returning node gets
@@ -80,9 +82,14 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
 
   private record DeliveryTimeout(String target) implements ReplicaProtocol.Command {}
 
-  /** One target's delivery: the batch in flight (key to the hint ids it settles) and failures. */
+  /**
+   * One target's delivery: the batch in flight (key to the hint ids it settles), the number its
+   * writes carry as their request id, and failures.
+   */
   private static final class Delivery {
     final Map<String, List<Long>> inFlight = new HashMap<>();
+    /** The request id of the batch in flight; an answer carrying another is for one given up on. */
+    long batch;
     final List<Long> acknowledged = new ArrayList<>();
     int failures;
     /** Between the first batch sent and the target's last hint delivered: for the log lines. */
@@ -101,6 +108,8 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
   private final AtomicLong pendingGauge;
   private final Counter deliveredCounter;
   private long failedAttempts;
+  /** The last batch number sent to any target (a write's request id; 0 means none). */
+  private long batches;
   /** The highest hint floor answered (a version timestamp); hinted writes below it are refused. */
   private long floor = Long.MIN_VALUE;
 
@@ -210,8 +219,7 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
   /**
    * Delivers to the target now. A probe in flight is given up and sent again: it may have gone to
    * the target before it could answer (still starting, or its old incarnation), and a nudge says
-   * it is back. A late answer to the old probe is for the same hint, the oldest, so it settles it
-   * just as the new probe's answer would.
+   * it is back. A late answer to the old probe settles nothing: only the new probe's answer does.
    */
   private Effect<HintEvent, HintState> onNudge(HintState state, Nudge nudge) {
     Delivery delivery = deliveries.get(nudge.target());
@@ -245,6 +253,7 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
       context.getLog().info("hint delivery to {} started ({} pending)",
           target, state.countsByTarget().getOrDefault(target, 0));
     }
+    delivery.batch = ++batches;
     ActorRef<ReplicaProtocol.Command> replica = peers.replica(target);
     for (Hint hint : newestPerKey.values()) {
       Record record = hint.record();
@@ -253,7 +262,7 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
         // messages until it is back: send the newest record held for the key, not a stale one.
         record = Record.newer(record, state.newest(hint.partition(), record.key()));
       }
-      replica.tell(new Write(hint.partition(), record, ackAdapter));
+      replica.tell(new Write(hint.partition(), record, delivery.batch, ackAdapter));
     }
     timers.startSingleTimer("delivery-" + target, new DeliveryTimeout(target),
         max == 1 ? settings.probeTimeout() : settings.timeout());
@@ -265,9 +274,14 @@ final class HintLog extends EventSourcedBehavior<ReplicaProtocol.Command, HintEv
     if (delivery == null) {
       return Effect().none();
     }
+    if (ack.request() != delivery.batch) {
+      // An answer for a batch given up on (timed out, or a probe a nudge replaced): the record it
+      // acknowledges may be older than the one the batch in flight carries for the same key.
+      return Effect().none();
+    }
     List<Long> ids = delivery.inFlight.remove(ack.key());
     if (ids == null) {
-      return Effect().none(); // an answer for a batch already given up on
+      return Effect().none();
     }
     if (ack.ok()) {
       delivery.acknowledged.addAll(ids);

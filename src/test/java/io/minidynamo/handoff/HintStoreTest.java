@@ -98,8 +98,8 @@ class HintStoreTest {
     Write second = target.expectMessageClass(Write.class);
     assertEquals(List.of(a, b), List.of(first.record(), second.record())); // oldest first
     assertEquals(PARTITION, first.partition());
-    first.replyTo().tell(WriteAck.ok(TARGET, "a"));
-    second.replyTo().tell(WriteAck.ok(TARGET, "b"));
+    first.answer(TARGET, null);
+    second.answer(TARGET, null);
     awaitStats(store, stats -> {
       assertEquals(0, stats.count());
       assertEquals(Map.of(), stats.targets());
@@ -130,7 +130,7 @@ class HintStoreTest {
         target.expectMessageClass(Write.class), target.expectMessageClass(Write.class));
     target.expectNoMessage(QUIET);
     assertEquals(List.of("k1", "k2"), batch.stream().map(w -> w.record().key()).toList());
-    batch.forEach(write -> write.replyTo().tell(WriteAck.ok(TARGET, write.record().key())));
+    batch.forEach(write -> write.answer(TARGET, null));
     // no tick (NEVER) and no nudge: the acknowledged batch itself brings the next one
     assertEquals("k3", target.expectMessageClass(Write.class).record().key());
     assertEquals(1, stats(store).count());
@@ -147,7 +147,7 @@ class HintStoreTest {
     Write write = target.expectMessageClass(Write.class);
     assertEquals(newest, write.record());
     target.expectNoMessage(QUIET);
-    write.replyTo().tell(WriteAck.ok(TARGET, "k"));
+    write.answer(TARGET, null);
     awaitStats(store, stats -> {
       assertEquals(0, stats.count());
       assertEquals(3, stats.delivered());
@@ -173,7 +173,7 @@ class HintStoreTest {
     Write probe = target.expectMessageClass(Write.class);
     assertEquals("k1", probe.record().key());
     target.expectNoMessage(QUIET); // one hint only while the target is failing
-    probe.replyTo().tell(WriteAck.ok(TARGET, "k1"));
+    probe.answer(TARGET, null);
     awaitStats(store, stats -> assertEquals(2, stats.count()));
 
     // it answered: full batches again, at once (no nudge, no tick)
@@ -204,10 +204,10 @@ class HintStoreTest {
     store.tell(new Nudge(TARGET));
     Write probe = target.expectMessageClass(Write.class);
     assertEquals("k1", probe.record().key());
-    probe.replyTo().tell(WriteAck.ok(TARGET, "k1"));
+    probe.answer(TARGET, null);
     assertEquals(List.of("k2", "k3"), target.receiveSeveralMessages(2).stream()
         .map(message -> ((Write) message).record().key()).toList());
-    lost.replyTo().tell(WriteAck.ok(TARGET, "k1")); // late: the hint is settled already
+    lost.answer(TARGET, null); // late: the hint is settled already
     Stats after = stats(store); // asked after the late answer, so answered after it
     assertEquals(2, after.count());
     assertEquals(1, after.delivered());
@@ -233,13 +233,45 @@ class HintStoreTest {
     assertEquals(deleted, probe.record(), "the probe carries the oldest hint's key at its newest");
   }
 
+  /**
+   * An answer to a batch given up on is not an answer to the batch in flight, though both carry
+   * the key: here the late ack is for k's first version, while the batch in flight carries its
+   * second, which the target then refuses. Both hints for k must stay.
+   */
+  @Test
+  void deliveryAck_lateForABatchGivenUpOn_settlesNothingOfTheBatchInFlight() {
+    ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 10, Duration.ofMillis(300)));
+    hint(store, put("a", 1));
+    hint(store, put("k", 2));
+    store.tell(new Nudge(TARGET));
+    List<Write> givenUp = target.receiveSeveralMessages(2).stream().map(Write.class::cast).toList();
+    awaitStats(store, stats -> assertEquals(1, stats.failedAttempts()));
+    Record newer = put("k", 3);
+    hint(store, newer);
+
+    store.tell(new Nudge(TARGET));
+    Write probe = target.expectMessageClass(Write.class);
+    assertEquals("a", probe.record().key());
+    probe.answer(TARGET, null); // the target is back: a full batch follows at once
+    Write inFlight = target.expectMessageClass(Write.class);
+    assertEquals(newer, inFlight.record());
+    Write late = givenUp.stream().filter(write -> write.record().key().equals("k")).findFirst().orElseThrow();
+    late.answer(TARGET, null); // k's first version is durable there, its second is not
+    inFlight.answer(TARGET, "overloaded: 10000 writes queued");
+
+    Stats stats = stats(store); // asked after both answers, so answered after them
+    assertEquals(1, stats.delivered(), "only the probe's hint");
+    assertEquals(2, stats.count(), "both hints for k are still held");
+    store.tell(new Nudge(TARGET));
+    assertEquals(newer, target.expectMessageClass(Write.class).record());
+  }
+
   @Test
   void deliveryAck_refused_keepsTheHint() {
     ActorRef<ReplicaProtocol.Command> store = store(settings(NEVER, 10, NEVER));
     hint(store, put("a", 1));
     store.tell(new Nudge(TARGET));
-    target.expectMessageClass(Write.class).replyTo()
-        .tell(new WriteAck(TARGET, "a", "overloaded: 10000 writes queued"));
+    target.expectMessageClass(Write.class).answer(TARGET, "overloaded: 10000 writes queued");
     target.expectNoMessage(QUIET); // a refusal is retried at the next tick or nudge, not at once
     store.tell(new Nudge(TARGET)); // the refused batch is over: the hint goes again
     assertEquals("a", target.expectMessageClass(Write.class).record().key());
@@ -253,7 +285,7 @@ class HintStoreTest {
     ActorRef<ReplicaProtocol.Command> store = store(settings(Duration.ofMillis(100), 10, NEVER));
     hint(store, put("a", 1));
     Write write = target.expectMessageClass(Write.class);
-    write.replyTo().tell(WriteAck.ok(TARGET, "a"));
+    write.answer(TARGET, null);
     awaitStats(store, stats -> assertEquals(0, stats.count()));
   }
 
@@ -271,9 +303,7 @@ class HintStoreTest {
     for (Object message : target.receiveSeveralMessages(3)) {
       Write write = (Write) message;
       String key = write.record().key();
-      write.replyTo().tell(key.equals("c")
-          ? WriteAck.ok(TARGET, key)
-          : new WriteAck(TARGET, key, "journal write failed"));
+      write.answer(TARGET, key.equals("c") ? null : "journal write failed");
     }
     awaitStats(first, stats -> assertEquals(1, stats.delivered()));
     testKit.stop(first);

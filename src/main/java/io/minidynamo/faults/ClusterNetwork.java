@@ -8,7 +8,7 @@ import java.util.List;
  * network namespace per node on a private bridge, partitions by iptables) or {@link Loopback} (every
  * node on 127.0.0.1, no partitions).
  */
-interface ClusterNetwork {
+public interface ClusterNetwork {
   /** {@code namespaces} or {@code loopback}, as recorded in the history. */
   String name();
 

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Every node on 127.0.0.1 with ports free at start: process faults only, no partitions. */
-final class Loopback implements ClusterNetwork {
+public final class Loopback implements ClusterNetwork {
   private final Map<String, Integer> httpPorts = new HashMap<>();
   private final Map<String, Integer> remotePorts = new HashMap<>();
 
-  Loopback(List<String> ids) throws IOException {
+  public Loopback(List<String> ids) throws IOException {
     List<Integer> ports = FreePorts.take(2 * ids.size());
     for (int i = 0; i < ids.size(); i++) {
       httpPorts.put(ids.get(i), ports.get(2 * i));

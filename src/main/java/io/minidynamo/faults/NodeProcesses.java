@@ -21,10 +21,11 @@ import java.util.concurrent.TimeUnit;
  * {@code scripts/cluster.sh} does, at the addresses a {@link ClusterNetwork} gives them. Data dirs
  * ({@code <dir>/data/<id>}) and logs ({@code <dir>/logs/<id>.log}) live under one directory; a
  * restart reuses the data dir and appends to the log. Every process is signalled by its own pid,
- * never by name.
+ * never by name. Used by the fault runner and by the integration tests' cluster.
  */
-final class NodeProcesses implements AutoCloseable {
-  static final Duration START_DEADLINE = Duration.ofSeconds(90);
+public final class NodeProcesses implements AutoCloseable {
+  /** Generous: on a 2-core machine shared with other test suites a JVM has taken over 60 s to come up. */
+  public static final Duration START_DEADLINE = Duration.ofSeconds(120);
 
   private final Path dir;
   private final Path jar;
@@ -38,7 +39,7 @@ final class NodeProcesses implements AutoCloseable {
    * @param jvmOptions options every launch of every node gets (before its own extra options)
    * @param http the client for health checks
    */
-  NodeProcesses(Path dir, Path jar, ClusterNetwork network, List<String> ids, List<String> jvmOptions,
+  public NodeProcesses(Path dir, Path jar, ClusterNetwork network, List<String> ids, List<String> jvmOptions,
       HttpClient http) {
     this.dir = dir;
     this.jar = jar;
@@ -49,31 +50,31 @@ final class NodeProcesses implements AutoCloseable {
   }
 
   /** Writes nodes.conf: the given replication, 64 partitions, the network's addresses. */
-  Path writeConfig(int n, int r, int w) throws IOException {
+  public Path writeConfig(int n, int r, int w) throws IOException {
     Files.createDirectories(dir.resolve("logs"));
     Files.writeString(configFile(),
         NodesConf.render(n, r, w, ids, network::httpAddress, network::remoteAddress));
     return configFile();
   }
 
-  Path configFile() {
+  public Path configFile() {
     return dir.resolve("nodes.conf");
   }
 
-  URI base(String id) {
+  public URI base(String id) {
     return URI.create("http://" + network.httpAddress(id));
   }
 
-  Path log(String id) {
+  public Path log(String id) {
     return dir.resolve("logs").resolve(id + ".log");
   }
 
-  Path dataDir(String id) {
+  public Path dataDir(String id) {
     return dir.resolve("data").resolve(id);
   }
 
   /** The last 40 lines of the node's log (for failure messages). */
-  String logTail(String id) {
+  public String logTail(String id) {
     try {
       List<String> lines = Files.readAllLines(log(id), StandardCharsets.UTF_8);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
@@ -83,7 +84,7 @@ final class NodeProcesses implements AutoCloseable {
   }
 
   /** Starts node {@code id} (its log appended to), with the run's options plus {@code extra}. */
-  synchronized Process launch(String id, List<String> extra) throws IOException {
+  public synchronized Process launch(String id, List<String> extra) throws IOException {
     List<String> command = new ArrayList<>(network.launchPrefix(id));
     command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -103,11 +104,11 @@ final class NodeProcesses implements AutoCloseable {
     return process;
   }
 
-  synchronized Process process(String id) {
+  public synchronized Process process(String id) {
     return processes.get(id);
   }
 
-  void awaitHealthy(String id) throws InterruptedException {
+  public void awaitHealthy(String id) throws InterruptedException {
     long end = System.nanoTime() + START_DEADLINE.toNanos();
     while (!healthy(id)) {
       Process process = process(id);
@@ -121,7 +122,7 @@ final class NodeProcesses implements AutoCloseable {
     }
   }
 
-  boolean healthy(String id) {
+  public boolean healthy(String id) {
     try {
       HttpRequest request = HttpRequest.newBuilder(base(id).resolve("/health"))
           .timeout(Duration.ofSeconds(2)).GET().build();
@@ -135,7 +136,7 @@ final class NodeProcesses implements AutoCloseable {
   }
 
   /** SIGKILL, and wait until the process is gone. */
-  void kill(String id) throws InterruptedException {
+  public void kill(String id) throws InterruptedException {
     Process process = process(id);
     if (process == null) {
       return;
@@ -147,7 +148,7 @@ final class NodeProcesses implements AutoCloseable {
   }
 
   /** SIGKILL every node at once (all signals sent before waiting for any). */
-  void killAll() throws InterruptedException {
+  public void killAll() throws InterruptedException {
     List<Process> live = ids.stream().map(this::process).filter(p -> p != null && p.isAlive()).toList();
     live.forEach(Process::destroyForcibly);
     for (Process process : live) {
@@ -162,7 +163,7 @@ final class NodeProcesses implements AutoCloseable {
    *
    * @return the exit status; -1 if the node was not running
    */
-  int stop(String id) throws IOException, InterruptedException {
+  public int stop(String id) throws IOException, InterruptedException {
     Process process = process(id);
     if (process == null || !process.isAlive()) {
       return -1;
@@ -176,11 +177,11 @@ final class NodeProcesses implements AutoCloseable {
     return process.exitValue();
   }
 
-  void pause(String id) throws IOException, InterruptedException {
+  public void pause(String id) throws IOException, InterruptedException {
     signal(id, "-STOP");
   }
 
-  void resume(String id) throws IOException, InterruptedException {
+  public void resume(String id) throws IOException, InterruptedException {
     signal(id, "-CONT");
   }
 
@@ -191,7 +192,7 @@ final class NodeProcesses implements AutoCloseable {
     }
   }
 
-  boolean isAlive(String id) {
+  public boolean isAlive(String id) {
     Process process = process(id);
     return process != null && process.isAlive();
   }

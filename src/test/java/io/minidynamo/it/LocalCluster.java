@@ -2,9 +2,8 @@ package io.minidynamo.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.minidynamo.ClassArchive;
-import io.minidynamo.faults.FreePorts;
-import io.minidynamo.faults.NodesConf;
+import io.minidynamo.faults.Loopback;
+import io.minidynamo.faults.NodeProcesses;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,33 +15,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * A cluster of real node processes started from the built jar, on loopback ports chosen free at
- * start, with data dirs and logs under a temporary directory. Faults are real: {@link #kill} is
- * SIGKILL, {@link #pause} SIGSTOP. Every process is stopped by its own handle (pid), never by name.
+ * start, with data dirs and logs under a temporary directory ({@link NodeProcesses}, which the
+ * fault runner uses too). Faults are real: {@link #kill} is SIGKILL, {@link #pause} SIGSTOP. Every
+ * process is stopped by its own handle (pid), never by name.
  */
 final class LocalCluster implements AutoCloseable {
-  /** Generous: on a 2-core machine shared with other test suites a JVM has taken over 60 s to come up. */
-  private static final Duration START_DEADLINE = Duration.ofSeconds(120);
-
-  private final Path dir;
-  private final Path jar;
-  private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
-  private final Map<String, Process> processes = new LinkedHashMap<>();
+  private final List<String> ids;
+  private final Loopback network;
+  private final NodeProcesses nodes;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   /** JVM options every node is launched with (e.g. {@code -Dmini-dynamo.hints.enabled=off}). */
   private final List<String> jvmOptions = new ArrayList<>();
   static final ObjectMapper JSON = new ObjectMapper();
 
-  private LocalCluster(Path dir, Path jar) {
-    this.dir = dir;
-    this.jar = jar;
+  private LocalCluster(Path dir, Path jar, List<String> ids) throws IOException {
+    this.ids = List.copyOf(ids);
+    this.network = new Loopback(ids);
+    this.nodes = new NodeProcesses(dir, jar, network, ids, List.of(), http);
   }
 
   /** Writes nodes.conf for {@code nodes} nodes with the given N/R/W; starts nothing yet. */
@@ -52,15 +46,12 @@ final class LocalCluster implements AutoCloseable {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("no node jar at " + jar + ": run mvn package first");
     }
-    LocalCluster cluster = new LocalCluster(dir, jar);
-    List<Integer> ports = FreePorts.take(2 * nodes);
-    Map<String, Integer> remotePorts = new LinkedHashMap<>();
+    List<String> ids = new ArrayList<>();
     for (int i = 1; i <= nodes; i++) {
-      cluster.httpPorts.put("n" + i, ports.get(2 * i - 2));
-      remotePorts.put("n" + i, ports.get(2 * i - 1));
+      ids.add("n" + i);
     }
-    Files.writeString(dir.resolve("nodes.conf"), NodesConf.render(n, r, w, cluster.ids(),
-        id -> "127.0.0.1:" + cluster.httpPorts.get(id), id -> "127.0.0.1:" + remotePorts.get(id)));
+    LocalCluster cluster = new LocalCluster(dir, jar, ids);
+    cluster.nodes.writeConfig(n, r, w);
     return cluster;
   }
 
@@ -90,11 +81,7 @@ final class LocalCluster implements AutoCloseable {
     try {
       startAll();
     } catch (RuntimeException | Error | IOException e) {
-      try {
-        close();
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      close();
       throw e;
     }
   }
@@ -107,46 +94,36 @@ final class LocalCluster implements AutoCloseable {
   }
 
   List<String> ids() {
-    return new ArrayList<>(httpPorts.keySet());
+    return ids;
   }
 
   Path configFile() {
-    return dir.resolve("nodes.conf");
+    return nodes.configFile();
   }
 
   Path dataDir(String id) {
-    return dir.resolve("data").resolve(id);
+    return nodes.dataDir(id);
   }
 
   Path log(String id) {
-    return dir.resolve(id + ".log");
+    return nodes.log(id);
   }
 
   /** Launches every node (with the cluster's JVM options plus {@code extraJvmOptions}), then awaits all healthy. */
   void startAll(String... extraJvmOptions) throws IOException {
-    for (String id : ids()) {
+    for (String id : ids) {
       launch(id, extraJvmOptions);
     }
-    for (String id : ids()) {
+    for (String id : ids) {
       awaitHealthy(id);
     }
   }
 
   /** Starts a node process (appending to its log) without waiting for it. */
   Process launch(String id, String... extraJvmOptions) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-    command.addAll(ClassArchive.jvmOptions(jar));
-    command.addAll(jvmOptions);
-    command.addAll(List.of(extraJvmOptions));
-    command.addAll(List.of("-jar", jar.toString(),
-        "--id", id, "--config", configFile().toString(), "--data-dir", dataDir(id).toString()));
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile()))
-        .start();
-    processes.put(id, process);
-    return process;
+    List<String> options = new ArrayList<>(jvmOptions);
+    options.addAll(List.of(extraJvmOptions));
+    return nodes.launch(id, options);
   }
 
   void start(String id, String... extraJvmOptions) throws IOException {
@@ -156,83 +133,53 @@ final class LocalCluster implements AutoCloseable {
 
   /** SIGKILL every live node at once (all signals sent before waiting for any), and wait until all are gone. */
   void killAll() throws InterruptedException {
-    List<Process> live = processes.values().stream().filter(Process::isAlive).toList();
-    live.forEach(Process::destroyForcibly);
-    for (Process process : live) {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("pid " + process.pid() + " survived SIGKILL");
-      }
-    }
+    nodes.killAll();
   }
 
   /** SIGKILL, and wait until the process is gone. */
   void kill(String id) throws InterruptedException {
-    Process process = processes.get(id);
-    process.destroyForcibly();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException(id + " survived SIGKILL");
-    }
+    nodes.kill(id);
   }
 
-  /** SIGTERM, and the exit status once the node has shut down. */
-  int stop(String id) throws InterruptedException {
-    Process process = processes.get(id);
-    process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException(id + " did not stop within 30 s of SIGTERM");
-    }
-    return process.exitValue();
+  /**
+   * SIGTERM, and the exit status once the node has shut down (SIGKILL's 137 if it had not within
+   * 30 s).
+   */
+  int stop(String id) throws IOException, InterruptedException {
+    return nodes.stop(id);
   }
 
   void pause(String id) throws IOException, InterruptedException {
-    signal(id, "-STOP");
+    nodes.pause(id);
   }
 
   void resume(String id) throws IOException, InterruptedException {
-    signal(id, "-CONT");
-  }
-
-  private void signal(String id, String signal) throws IOException, InterruptedException {
-    long pid = processes.get(id).pid();
-    Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start();
-    if (kill.waitFor() != 0) {
-      throw new IllegalStateException("kill " + signal + " " + pid + " failed");
-    }
+    nodes.resume(id);
   }
 
   boolean isAlive(String id) {
-    Process process = processes.get(id);
-    return process != null && process.isAlive();
+    return nodes.isAlive(id);
   }
 
   void awaitHealthy(String id) {
-    await(START_DEADLINE, () -> {
-      if (!isAlive(id)) {
-        throw new IllegalStateException(id + " exited during start; log:\n" + logTail(id));
-      }
-      return healthy(id);
-    }, () -> id + " not healthy; log:\n" + logTail(id));
+    try {
+      nodes.awaitHealthy(id);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 
   boolean healthy(String id) {
-    try {
-      return get(id, "/health").statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    }
+    return nodes.healthy(id);
   }
 
   String logTail(String id) {
-    try {
-      List<String> lines = Files.readAllLines(log(id), StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return nodes.logTail(id);
   }
 
   URI uri(String id, String pathAndQuery) {
-    return URI.create("http://127.0.0.1:" + httpPorts.get(id) + pathAndQuery);
+    return URI.create("http://" + network.httpAddress(id) + pathAndQuery);
   }
 
   HttpResponse<byte[]> send(HttpRequest request) throws IOException {
@@ -349,18 +296,8 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
   @Override
-  public void close() throws InterruptedException {
-    for (Map.Entry<String, Process> entry : processes.entrySet()) {
-      Process process = entry.getValue();
-      if (process.isAlive()) {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
-      }
-    }
+  public void close() {
+    nodes.close();
   }
 }

@@ -64,6 +64,8 @@ public final class HttpApi extends AllDirectives {
 
   /** Added by Pekko HTTP when {@code pekko.http.server.raw-request-uri-header = on}. */
   private static final String RAW_URI_HEADER = "Raw-Request-URI";
+  private static final List<HttpMethod> KV_METHODS =
+      List.of(HttpMethods.GET, HttpMethods.PUT, HttpMethods.DELETE);
   /** Prometheus' text exposition format (0.0.4) is served as plain UTF-8 text. */
   private static final ContentType.WithCharset PROMETHEUS_TEXT = ContentTypes.TEXT_PLAIN_UTF8;
 
@@ -109,27 +111,43 @@ public final class HttpApi extends AllDirectives {
     this.metrics = NodeMetrics.get(system);
   }
 
+  /**
+   * The whole route tree, built once. The Java DSL calls a directive's inner {@code Supplier} for
+   * every request that reaches it, so what is built inside one is built per request: the handlers
+   * and every route that does not depend on the request are built here, outside the suppliers.
+   */
   public Route routes() {
-    return handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () ->
-        concat(
-            pathPrefix("kv", () -> extractRequest(this::kv)),
-            path("health", () -> methods(Map.of(HttpMethods.GET, this::health))),
-            path("metrics", () -> methods(Map.of(HttpMethods.GET, this::metrics))),
-            pathPrefix("internal", () -> path("get",
-                () -> methods(Map.of(HttpMethods.POST, this::internalGet)))),
-            pathPrefix("debug", () -> concat(
-                path("ring", () -> methods(Map.of(HttpMethods.GET, this::debugRing))),
-                path("hints", () -> methods(Map.of(HttpMethods.GET, this::debugHints))),
-                path("persist", () -> methods(Map.of(HttpMethods.GET, this::debugPersist))),
-                path("ae", () -> methods(Map.of(HttpMethods.GET, this::debugAntiEntropy))))),
-            extractUnmatchedPath(path -> complete(Json.error(404, "no such endpoint: " + path))))));
+    ExceptionHandler exceptions = exceptionHandler();
+    RejectionHandler rejections = rejectionHandler();
+    Route kv = extractRequest(this::kv);
+    Route health = methods(Map.of(HttpMethods.GET, this::health));
+    Route metrics = methods(Map.of(HttpMethods.GET, this::metrics));
+    Route internalGet = path("get", () -> methods(Map.of(HttpMethods.POST, this::internalGet)));
+    Route debug = concat(
+        path("ring", () -> methods(Map.of(HttpMethods.GET, this::debugRing))),
+        path("hints", () -> methods(Map.of(HttpMethods.GET, this::debugHints))),
+        path("persist", () -> methods(Map.of(HttpMethods.GET, this::debugPersist))),
+        path("ae", () -> methods(Map.of(HttpMethods.GET, this::debugAntiEntropy))));
+    Route endpoints = concat(
+        pathPrefix("kv", () -> kv),
+        path("health", () -> health),
+        path("metrics", () -> metrics),
+        pathPrefix("internal", () -> internalGet),
+        pathPrefix("debug", () -> debug),
+        extractUnmatchedPath(path -> complete(Json.error(404, "no such endpoint: " + path))));
+    return handleExceptions(exceptions, () -> handleRejections(rejections, () -> endpoints));
   }
 
   private Route kv(HttpRequest request) {
-    return methods(Map.of(
-        HttpMethods.GET, () -> get(request),
-        HttpMethods.PUT, () -> put(request),
-        HttpMethods.DELETE, () -> delete(request)));
+    HttpMethod method = request.method();
+    if (method.equals(HttpMethods.GET)) {
+      return get(request);
+    } else if (method.equals(HttpMethods.PUT)) {
+      return put(request);
+    } else if (method.equals(HttpMethods.DELETE)) {
+      return delete(request);
+    }
+    return notAllowed(method, KV_METHODS);
   }
 
   private Route get(HttpRequest request) {
@@ -398,17 +416,19 @@ public final class HttpApi extends AllDirectives {
 
   /** Dispatches on the method; any other method gets 405 with {@code Allow}. */
   private Route methods(Map<HttpMethod, Supplier<Route>> handlers) {
+    List<HttpMethod> allowed = List.copyOf(handlers.keySet());
     return extractMethod(method -> {
       Supplier<Route> handler = handlers.get(method);
-      if (handler != null) {
-        return handler.get();
-      }
-      List<HttpMethod> allowed = handlers.keySet().stream()
-          .sorted(java.util.Comparator.comparing(HttpMethod::name))
-          .toList();
-      return complete(Json.error(405, "method " + method.name() + " not allowed")
-          .addHeader(Allow.create(allowed.toArray(new HttpMethod[0]))));
+      return handler != null ? handler.get() : notAllowed(method, allowed);
     });
+  }
+
+  private Route notAllowed(HttpMethod method, List<HttpMethod> allowed) {
+    HttpMethod[] sorted = allowed.stream()
+        .sorted(java.util.Comparator.comparing(HttpMethod::name))
+        .toArray(HttpMethod[]::new);
+    return complete(Json.error(405, "method " + method.name() + " not allowed")
+        .addHeader(Allow.create(sorted)));
   }
 
   private ApiException tooLarge() {

@@ -128,16 +128,23 @@ public final class SloppyQuorum {
 
   /** Even if every write still under way succeeded, W would not be reached. */
   public boolean isImpossible() {
-    long stillPossible = primaries.values().stream()
-        .filter(state -> state == State.PENDING || state == State.WITH_FALLBACK)
-        .count();
+    int stillPossible = 0;
+    for (State state : primaries.values()) { // a loop, not a stream: asked after every answer
+      if (state == State.PENDING || state == State.WITH_FALLBACK) {
+        stillPossible++;
+      }
+    }
     return acks + stillPossible < required;
   }
 
   /** Every primary acknowledged or has a durable hint somewhere. */
   public boolean isComplete() {
-    return primaries.values().stream().allMatch(
-        state -> state == State.ACKED || state == State.HINTED || state == State.KEPT_LOCALLY);
+    for (State state : primaries.values()) {
+      if (state != State.ACKED && state != State.HINTED && state != State.KEPT_LOCALLY) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public int acks() {

@@ -119,20 +119,25 @@ public final class HttpApi extends AllDirectives {
   public Route routes() {
     ExceptionHandler exceptions = exceptionHandler();
     RejectionHandler rejections = rejectionHandler();
-    Route kv = extractRequest(this::kv);
-    Route health = methods(Map.of(HttpMethods.GET, this::health));
-    Route metrics = methods(Map.of(HttpMethods.GET, this::metrics));
-    Route internalGet = path("get", () -> methods(Map.of(HttpMethods.POST, this::internalGet)));
+    Route kvRoute = extractRequest(this::kv);
+    Route healthRoute = methods(Map.of(HttpMethods.GET, this::health));
+    Route metricsRoute = methods(Map.of(HttpMethods.GET, this::metrics));
+    Route internalGetRoute = methods(Map.of(HttpMethods.POST, this::internalGet));
+    Route internal = path("get", () -> internalGetRoute);
+    Route ringRoute = methods(Map.of(HttpMethods.GET, this::debugRing));
+    Route hintsRoute = methods(Map.of(HttpMethods.GET, this::debugHints));
+    Route persistRoute = methods(Map.of(HttpMethods.GET, this::debugPersist));
+    Route aeRoute = methods(Map.of(HttpMethods.GET, this::debugAntiEntropy));
     Route debug = concat(
-        path("ring", () -> methods(Map.of(HttpMethods.GET, this::debugRing))),
-        path("hints", () -> methods(Map.of(HttpMethods.GET, this::debugHints))),
-        path("persist", () -> methods(Map.of(HttpMethods.GET, this::debugPersist))),
-        path("ae", () -> methods(Map.of(HttpMethods.GET, this::debugAntiEntropy))));
+        path("ring", () -> ringRoute),
+        path("hints", () -> hintsRoute),
+        path("persist", () -> persistRoute),
+        path("ae", () -> aeRoute));
     Route endpoints = concat(
-        pathPrefix("kv", () -> kv),
-        path("health", () -> health),
-        path("metrics", () -> metrics),
-        pathPrefix("internal", () -> internalGet),
+        pathPrefix("kv", () -> kvRoute),
+        path("health", () -> healthRoute),
+        path("metrics", () -> metricsRoute),
+        pathPrefix("internal", () -> internal),
         pathPrefix("debug", () -> debug),
         extractUnmatchedPath(path -> complete(Json.error(404, "no such endpoint: " + path))));
     return handleExceptions(exceptions, () -> handleRejections(rejections, () -> endpoints));

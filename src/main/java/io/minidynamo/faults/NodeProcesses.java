@@ -61,7 +61,7 @@ public final class NodeProcesses implements AutoCloseable {
     return dir.resolve("nodes.conf");
   }
 
-  public URI base(String id) {
+  URI base(String id) {
     return URI.create("http://" + network.httpAddress(id));
   }
 
@@ -104,7 +104,7 @@ public final class NodeProcesses implements AutoCloseable {
     return process;
   }
 
-  public synchronized Process process(String id) {
+  synchronized Process process(String id) {
     return processes.get(id);
   }
 

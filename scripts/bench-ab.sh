@@ -4,7 +4,9 @@
 # mixed warm-up, then 30 s each of PUT, mixed and GET with the shared wrk workload against n1.
 # Besides wrk's ops/s and latencies it reports the nodes' CPU time (utime + stime of the three
 # JVMs from /proc) per request served: "cpu_us_per_op", cluster-wide — steadier than ops/s on a
-# noisy machine. Variants alternate within each round; the table gives medians over the rounds.
+# noisy machine. It also reports the nodes' voluntary context switches per request ("vcsw_per_op":
+# how often a thread ran out of work and slept). Variants alternate within each round; the table
+# gives medians over the rounds.
 # Each RESULT line and the table also give "steal": the share of the machine's CPU time the
 # hypervisor gave to other guests during the run (scripts/bench/steal.sh); it slows every figure.
 # The preload writes random keys, so a few may be missing: their GETs count as errors (404).
@@ -39,7 +41,7 @@ REMOTE_PORT="${REMOTE_PORT:-2851}"
 LUA="$ROOT/../shared/bench/mixed.lua"
 
 if [ $# -lt 1 ] || [[ "$1" == -h || "$1" == --help ]]; then
-  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -98,15 +100,30 @@ node_cpu_ticks() {
   echo "$sum"
 }
 
-# run_wrk WRITE_PCT SECONDS -> the RESULT line of mixed.lua plus cpu_us_per_op and steal_pct
+# The voluntary context switches of all the nodes' threads: each is a thread that ran out of work
+# (or waited for I/O) and went to sleep. Per request, a count of thread hand-offs that steal
+# affects much less than CPU time.
+node_voluntary_switches() {
+  local pid
+  for pid in $(cat "$RUN_DIR"/pids/*.pid); do
+    cat /proc/"$pid"/task/*/status 2>/dev/null
+  done | awk '/^voluntary_ctxt_switches/ { s += $2 } END { print s + 0 }'
+}
+
+# run_wrk WRITE_PCT SECONDS -> the RESULT line of mixed.lua plus cpu_us_per_op, vcsw_per_op and
+# steal_pct
 run_wrk() {
-  local before after line rps times
+  local before after switches line rps times ops
+  switches="$(node_voluntary_switches)"
   before="$(node_cpu_ticks)"
   times="$(cpu_times)"
   line="$(KEYS=10000 WRITE_PCT="$1" VALUE_BYTES=100 wrk -t2 -c32 -d"$2"s -s "$LUA" "$URL" | grep '^RESULT')"
   after="$(node_cpu_ticks)"
+  switches=$(( $(node_voluntary_switches) - switches ))
   rps="$(sed 's/.*rps=\([0-9]*\).*/\1/' <<<"$line")"
-  echo "$line cpu_us_per_op=$(( (after - before) * 1000000 / TICKS / (rps * $2 > 0 ? rps * $2 : 1) ))" \
+  ops=$(( rps * $2 > 0 ? rps * $2 : 1 ))
+  echo "$line cpu_us_per_op=$(( (after - before) * 1000000 / TICKS / ops ))" \
+    "vcsw_per_op=$(awk -v s="$switches" -v n="$ops" 'BEGIN { printf "%.2f", s / n }')" \
     "steal_pct=$(steal_pct "$times" "$(cpu_times)")"
 }
 
@@ -155,7 +172,7 @@ else
 fi
 
 echo
-printf '%-12s %-8s %9s %9s %9s %12s %13s %7s\n' variant workload ops/s p50_ms p99_ms cpu_us/op cpu_vs_first steal%
+printf '%-12s %-8s %9s %9s %9s %12s %13s %10s %7s\n' variant workload ops/s p50_ms p99_ms cpu_us/op cpu_vs_first vcsw/op steal%
 for label in "${LABELS[@]}"; do
   for w in 100 50 0; do
     name=$([ "$w" = 100 ] && echo put || { [ "$w" = 50 ] && echo mixed || echo get; })
@@ -169,7 +186,7 @@ med = lambda k: statistics.median(float(r[k]) for r in mine)
 base = {r["round"]: float(r["cpu_us_per_op"]) for r in rows if r["variant"] == first}
 ratios = [float(r["cpu_us_per_op"]) / base[r["round"]] for r in mine if base.get(r["round"])]
 vs = "%.2f" % statistics.median(ratios) if ratios else "-"
-print("%-12s %-8s %9.0f %9.2f %9.2f %12.0f %13s %7.1f" % (label, name, med("rps"), med("p50_ms"), med("p99_ms"), med("cpu_us_per_op"), vs, med("steal_pct")))
+print("%-12s %-8s %9.0f %9.2f %9.2f %12.0f %13s %10.2f %7.1f" % (label, name, med("rps"), med("p50_ms"), med("p99_ms"), med("cpu_us_per_op"), vs, med("vcsw_per_op"), med("steal_pct")))
 ' "$label" "$name" "$w" "${LABELS[0]}" "$RESULTS"
   done
 done

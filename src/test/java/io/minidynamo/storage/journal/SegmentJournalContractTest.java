@@ -21,12 +21,16 @@ import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.JournalProtocol;
+import org.apache.pekko.persistence.NonPersistentRepr;
+import org.apache.pekko.persistence.PersistentEnvelope;
+import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.testkit.javadsl.TestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The behaviours of Pekko's TCK {@code JournalSpec}, in JUnit 5, against one running journal.
@@ -188,6 +192,43 @@ final class SegmentJournalContractTest {
     List<Object> expected = new ArrayList<>(payloads(1, 5));
     expected.addAll(List.of("b-6", "b-8"));
     assertEquals(expected, replay(system, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE, 8));
+  }
+
+  @Test
+  void writeMessages_loopedMessage_answeredAfterTheWritesBeforeIt() {
+    TestKit probe = new TestKit(system);
+    List<PersistentEnvelope> envelopes =
+        List.of(atomic(repr("d-6", 6, pid)), NonPersistentRepr.apply("looped", ActorRef.noSender()));
+    journal(system).tell(new JournalProtocol.WriteMessages(
+        CollectionConverters.asScala(envelopes).toList(), probe.getRef(), 1), ActorRef.noSender());
+    probe.expectMsgEquals(TIMEOUT, JournalProtocol.WriteMessagesSuccessful$.MODULE$);
+    assertEquals(6, probe.expectMsgClass(JournalProtocol.WriteMessageSuccess.class)
+        .persistent().sequenceNr());
+    assertEquals("looped", probe.expectMsgClass(JournalProtocol.LoopMessageSuccess.class).message());
+    List<Object> stored = new ArrayList<>(payloads(1, 5));
+    stored.add("d-6"); // the looped message is not
+    assertEquals(stored, replay(system, pid, 1, Long.MAX_VALUE, Long.MAX_VALUE, 6));
+  }
+
+  @Test
+  void writeMessages_eventWithSender_answeredToItsSenderWhichIsNotStored() {
+    TestKit probe = new TestKit(system);
+    TestKit commandSender = new TestKit(system);
+    PersistentRepr withSender = PersistentRepr.apply(
+        "e-6", 6, pid, "", false, commandSender.getRef(), JournalTesting.WRITER_UUID);
+    journal(system).tell(writeMessages(List.of(atomic(withSender)), probe.getRef()), ActorRef.noSender());
+    probe.expectMsgEquals(TIMEOUT, JournalProtocol.WriteMessagesSuccessful$.MODULE$);
+    probe.expectMsgClass(JournalProtocol.WriteMessageSuccess.class);
+    assertEquals(commandSender.getRef(), probe.getLastSender());
+
+    journal(system).tell(new JournalProtocol.ReplayMessages(6, 6, 1, pid, probe.getRef()),
+        ActorRef.noSender());
+    PersistentRepr replayed = probe.expectMsgClass(TIMEOUT, JournalProtocol.ReplayedMessage.class)
+        .persistent();
+    assertEquals("e-6", replayed.payload());
+    assertTrue(replayed.sender() == null || replayed.sender().equals(system.deadLetters()),
+        "stored sender " + replayed.sender());
+    probe.expectMsgClass(TIMEOUT, JournalProtocol.RecoverySuccess.class);
   }
 
   @Test

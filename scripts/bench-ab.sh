@@ -102,7 +102,8 @@ node_cpu_ticks() {
 
 # The voluntary context switches of all the nodes' threads: each is a thread that ran out of work
 # (or waited for I/O) and went to sleep. Per request, a count of thread hand-offs that steal
-# affects much less than CPU time.
+# affects much less than CPU time. A thread that ends during a run takes its count with it (the
+# nodes' pools keep their threads under load).
 node_voluntary_switches() {
   local pid
   for pid in $(cat "$RUN_DIR"/pids/*.pid); do

@@ -23,7 +23,11 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * peer that became reachable or (re)joined. A peer that left the cluster (a graceful stop: exited or
  * removed) is marked unreachable too — the failure detector never reports a member that left, and
  * without this every request and anti-entropy exchange would wait for its timeout — unless a newer
- * incarnation of it has joined meanwhile. Logs one line per peer state change.
+ * incarnation of it has joined meanwhile. The same holds for unreachability: a peer killed and
+ * restarted within the failure detector's pause joins again before the detector reports its old
+ * incarnation, and that late report must not mark the new one unreachable. Nor is this node ever
+ * unreachable to itself (the report on its own earlier incarnation reaches it too). Logs one line
+ * per peer state change.
  */
 public final class MembershipListener {
   private MembershipListener() {}
@@ -31,8 +35,10 @@ public final class MembershipListener {
   public static Behavior<ClusterEvent.ClusterDomainEvent> create(
       ClusterConfig cluster, Reachability reachability, ActorRef<ReplicaProtocol.Command> hints) {
     return Behaviors.setup(context -> {
-      Cluster.get(context.getSystem()).subscriptions().tell(
+      Cluster typedCluster = Cluster.get(context.getSystem());
+      typedCluster.subscriptions().tell(
           Subscribe.create(context.getSelf(), ClusterEvent.ClusterDomainEvent.class));
+      Address self = typedCluster.selfMember().address();
       Map<String, String> idsByAddress = new HashMap<>();
       Map<String, Long> incarnations = new HashMap<>();
       for (NodeInfo node : cluster.nodes()) {
@@ -40,7 +46,15 @@ public final class MembershipListener {
       }
       return Behaviors.receive(ClusterEvent.ClusterDomainEvent.class)
           .onMessage(ClusterEvent.UnreachableMember.class, event -> {
-            nodeId(idsByAddress, event.member().address()).ifPresent(id -> {
+            Member member = event.member();
+            if (member.address().equals(self)) {
+              return Behaviors.same(); // an earlier incarnation of this node: never unreachable to itself
+            }
+            nodeId(idsByAddress, member.address()).ifPresent(id -> {
+              Long current = incarnations.get(id);
+              if (current != null && current != member.uniqueAddress().longUid()) {
+                return; // the failure detector catching up on the incarnation a restarted peer replaced
+              }
               reachability.markUnreachable(id);
               context.getLog().info("peer {} unreachable", id);
             });
@@ -53,9 +67,9 @@ public final class MembershipListener {
           .onMessage(ClusterEvent.MemberJoined.class, event ->
               reachable(context, idsByAddress, incarnations, reachability, hints, event.member()))
           .onMessage(ClusterEvent.MemberExited.class, event ->
-              left(context, idsByAddress, incarnations, reachability, event.member()))
+              left(context, idsByAddress, incarnations, reachability, self, event.member()))
           .onMessage(ClusterEvent.MemberRemoved.class, event ->
-              left(context, idsByAddress, incarnations, reachability, event.member()))
+              left(context, idsByAddress, incarnations, reachability, self, event.member()))
           .onAnyMessage(event -> Behaviors.same())
           .build();
     });
@@ -66,7 +80,11 @@ public final class MembershipListener {
       Map<String, String> idsByAddress,
       Map<String, Long> incarnations,
       Reachability reachability,
+      Address self,
       Member member) {
+    if (member.address().equals(self)) {
+      return Behaviors.same(); // an earlier incarnation of this node removed
+    }
     nodeId(idsByAddress, member.address()).ifPresent(id -> {
       Long current = incarnations.get(id);
       if (current != null && current != member.uniqueAddress().longUid()) {

@@ -83,7 +83,7 @@ public final class MembershipListener {
       Address self,
       Member member) {
     if (member.address().equals(self)) {
-      return Behaviors.same(); // an earlier incarnation of this node removed
+      return Behaviors.same(); // this node, or an earlier incarnation of it, leaving: not a peer
     }
     nodeId(idsByAddress, member.address()).ifPresent(id -> {
       Long current = incarnations.get(id);

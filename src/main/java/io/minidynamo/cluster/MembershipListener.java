@@ -46,15 +46,7 @@ public final class MembershipListener {
       }
       return Behaviors.receive(ClusterEvent.ClusterDomainEvent.class)
           .onMessage(ClusterEvent.UnreachableMember.class, event -> {
-            Member member = event.member();
-            if (member.address().equals(self)) {
-              return Behaviors.same(); // an earlier incarnation of this node: never unreachable to itself
-            }
-            nodeId(idsByAddress, member.address()).ifPresent(id -> {
-              Long current = incarnations.get(id);
-              if (current != null && current != member.uniqueAddress().longUid()) {
-                return; // the failure detector catching up on the incarnation a restarted peer replaced
-              }
+            currentPeer(idsByAddress, incarnations, self, event.member()).ifPresent(id -> {
               reachability.markUnreachable(id);
               context.getLog().info("peer {} unreachable", id);
             });
@@ -82,14 +74,7 @@ public final class MembershipListener {
       Reachability reachability,
       Address self,
       Member member) {
-    if (member.address().equals(self)) {
-      return Behaviors.same(); // this node, or an earlier incarnation of it, leaving: not a peer
-    }
-    nodeId(idsByAddress, member.address()).ifPresent(id -> {
-      Long current = incarnations.get(id);
-      if (current != null && current != member.uniqueAddress().longUid()) {
-        return; // an older incarnation leaving after the restarted node joined
-      }
+    currentPeer(idsByAddress, incarnations, self, member).ifPresent(id -> {
       if (!reachability.isUnreachable(id)) {
         reachability.markUnreachable(id);
         context.getLog().info("peer {} left the cluster", id);
@@ -113,6 +98,23 @@ public final class MembershipListener {
       hints.tell(new HintProtocol.Nudge(id));
     });
     return Behaviors.same();
+  }
+
+  /**
+   * The id of the peer that a report of trouble (unreachable, exited, removed) is about, or empty
+   * when it is not about a peer's current incarnation: a report on this node itself or on an
+   * earlier incarnation of it, or on the incarnation that a restarted peer replaced (a late report
+   * of the failure detector, or the old one leaving after the new one joined).
+   */
+  private static Optional<String> currentPeer(
+      Map<String, String> idsByAddress, Map<String, Long> incarnations, Address self, Member member) {
+    if (member.address().equals(self)) {
+      return Optional.empty();
+    }
+    return nodeId(idsByAddress, member.address()).filter(id -> {
+      Long current = incarnations.get(id);
+      return current == null || current == member.uniqueAddress().longUid();
+    });
   }
 
   private static Optional<String> nodeId(Map<String, String> idsByAddress, Address address) {

@@ -10,7 +10,6 @@ import io.minidynamo.config.NodeInfo;
 import io.minidynamo.replica.ReplicaProtocol;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -37,6 +36,7 @@ final class MembershipListenerTest {
   private static ActorTestKit testKit;
   private static Address self;
   private Reachability reachability;
+  private TestProbe<ReplicaProtocol.Command> hints;
   private ActorRef<ClusterEvent.ClusterDomainEvent> listener;
 
   @BeforeAll
@@ -61,7 +61,7 @@ final class MembershipListenerTest {
     ClusterConfig cluster = new ClusterConfig(3, 2, 2, 8, List.of(
         node("n1", 1001, (Integer) self.port().get()), node("n2", 1002, N2), node("n3", 1003, N3)));
     reachability = new Reachability();
-    TestProbe<ReplicaProtocol.Command> hints = testKit.createTestProbe();
+    hints = testKit.createTestProbe();
     listener = testKit.spawn(MembershipListener.create(cluster, reachability, hints.getRef()));
   }
 
@@ -69,7 +69,7 @@ final class MembershipListenerTest {
   void unreachable_currentIncarnation_markedUnreachable() {
     listener.tell(new ClusterEvent.MemberUp(member(N2, 20)));
     listener.tell(new ClusterEvent.UnreachableMember(member(N2, 20)));
-    awaitTrue(() -> reachability.isUnreachable("n2"), "n2 marked unreachable");
+    awaitUnreachable("n2");
   }
 
   @Test
@@ -77,7 +77,7 @@ final class MembershipListenerTest {
     listener.tell(new ClusterEvent.MemberUp(member(N2, 21))); // the restarted n2
     listener.tell(new ClusterEvent.UnreachableMember(member(N2, 20))); // the killed one, late
     listener.tell(new ClusterEvent.UnreachableMember(member(N3, 30)));
-    awaitTrue(() -> reachability.isUnreachable("n3"), "n3 marked unreachable"); // all handled
+    awaitUnreachable("n3"); // so every event before it was handled too
     assertFalse(reachability.isUnreachable("n2"), "the restarted n2 was marked unreachable");
   }
 
@@ -89,7 +89,7 @@ final class MembershipListenerTest {
     listener.tell(new ClusterEvent.MemberRemoved(earlierSelf.copy(MemberStatus.removed()),
         MemberStatus.down()));
     listener.tell(new ClusterEvent.UnreachableMember(member(N3, 30)));
-    awaitTrue(() -> reachability.isUnreachable("n3"), "n3 marked unreachable");
+    awaitUnreachable("n3");
     assertFalse(reachability.isUnreachable("n1"), "this node was marked unreachable to itself");
   }
 
@@ -104,11 +104,10 @@ final class MembershipListenerTest {
         scala.collection.immutable.Set$.MODULE$.empty(), Version.Zero());
   }
 
-  private static void awaitTrue(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, what + " within 5 s");
-      Thread.onSpinWait();
-    }
+  private void awaitUnreachable(String id) {
+    hints.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertTrue(reachability.isUnreachable(id), id + " marked unreachable");
+      return null;
+    });
   }
 }

@@ -67,7 +67,8 @@ final class JournalTesting {
     return AtomicWrite.apply(CollectionConverters.asScala(List.of(reprs)).toList());
   }
 
-  static JournalProtocol.WriteMessages writeMessages(List<AtomicWrite> writes, ActorRef replyTo) {
+  static JournalProtocol.WriteMessages writeMessages(
+      List<? extends PersistentEnvelope> writes, ActorRef replyTo) {
     List<PersistentEnvelope> envelopes = new ArrayList<>(writes);
     return new JournalProtocol.WriteMessages(
         CollectionConverters.asScala(envelopes).toList(), replyTo, 1);

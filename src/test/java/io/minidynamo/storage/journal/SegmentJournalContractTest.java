@@ -30,7 +30,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The behaviours of Pekko's TCK {@code JournalSpec}, in JUnit 5, against one running journal.
@@ -199,8 +198,7 @@ final class SegmentJournalContractTest {
     TestKit probe = new TestKit(system);
     List<PersistentEnvelope> envelopes =
         List.of(atomic(repr("d-6", 6, pid)), NonPersistentRepr.apply("looped", ActorRef.noSender()));
-    journal(system).tell(new JournalProtocol.WriteMessages(
-        CollectionConverters.asScala(envelopes).toList(), probe.getRef(), 1), ActorRef.noSender());
+    journal(system).tell(writeMessages(envelopes, probe.getRef()), ActorRef.noSender());
     probe.expectMsgEquals(TIMEOUT, JournalProtocol.WriteMessagesSuccessful$.MODULE$);
     assertEquals(6, probe.expectMsgClass(JournalProtocol.WriteMessageSuccess.class)
         .persistent().sequenceNr());

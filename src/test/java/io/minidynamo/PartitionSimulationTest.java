@@ -13,6 +13,7 @@ import io.minidynamo.config.CommandLine;
 import io.minidynamo.config.NodeSettings;
 import io.minidynamo.faults.FreePorts;
 import io.minidynamo.faults.NodesConf;
+import io.minidynamo.testing.Poll;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -139,7 +139,7 @@ class PartitionSimulationTest {
     Map<String, String> written = new LinkedHashMap<>();
     writeConcurrently(0, PARTITION_WRITES / 2, written);
     for (String id : List.of("n1", "n2")) {
-      await(CONVERGE_DEADLINE, () -> unreachable(nodes.get(id)).contains(address(nodes.get("n3"))),
+      Poll.until(CONVERGE_DEADLINE, () -> unreachable(nodes.get(id)).contains(address(nodes.get("n3"))),
           () -> id + "'s failure detector to mark the blackholed n3 unreachable; unreachable: "
               + unreachable(nodes.get(id)));
     }
@@ -220,10 +220,10 @@ class PartitionSimulationTest {
       // One at a time: a node still busy starting can miss a membership probe round, and then two
       // nodes may each form a cluster (seen once with all three started at once: n1 and n2 both
       // decided FormCluster from different answers). The Up check below catches it.
-      await(START_DEADLINE, () -> healthy(id), () -> id + " to answer GET /health with 200");
+      Poll.until(START_DEADLINE, () -> healthy(id), () -> id + " to answer GET /health with 200");
     }
     for (Node node : nodes.values()) {
-      await(START_DEADLINE, () -> upMembers(node) == ids.size(),
+      Poll.until(START_DEADLINE, () -> upMembers(node) == ids.size(),
           () -> node.id() + " to see all " + ids.size() + " nodes Up in one cluster, sees " + upMembers(node)
               + " (fewer: the nodes formed separate clusters, or a join is still pending)");
     }
@@ -240,7 +240,7 @@ class PartitionSimulationTest {
   /** After a heal: every node's failure detector sees every other node reachable again. */
   private void awaitAllReachable() {
     for (Node node : nodes.values()) {
-      await(CONVERGE_DEADLINE, () -> unreachable(node).isEmpty(),
+      Poll.until(CONVERGE_DEADLINE, () -> unreachable(node).isEmpty(),
           () -> node.id() + " to see every node reachable after heal; unreachable: " + unreachable(node));
     }
   }
@@ -358,7 +358,7 @@ class PartitionSimulationTest {
 
   private void awaitOnReplica(String id, Map<String, String> expected, String what) {
     Map<String, String> missing = new LinkedHashMap<>(expected);
-    await(CONVERGE_DEADLINE, () -> {
+    Poll.until(CONVERGE_DEADLINE, () -> {
       missing.entrySet().removeIf(entry -> {
         try {
           return entry.getValue().equals(localValue(id, entry.getKey()));
@@ -385,7 +385,7 @@ class PartitionSimulationTest {
   private JsonNode awaitJson(
       String id, String path, java.util.function.Predicate<JsonNode> condition, String what) {
     JsonNode[] last = new JsonNode[1];
-    await(CONVERGE_DEADLINE, () -> {
+    Poll.until(CONVERGE_DEADLINE, () -> {
       try {
         last[0] = getJson(id, path);
         return condition.test(last[0]);
@@ -394,21 +394,5 @@ class PartitionSimulationTest {
       }
     }, () -> what + "; last GET " + path + " on " + id + ": " + last[0]);
     return last[0];
-  }
-
-  /** Polls {@code condition} until it holds or the deadline passes (then fails with the message). */
-  private static void await(Duration deadline, java.util.function.BooleanSupplier condition, Supplier<String> what) {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("expected within " + deadline + ": " + what.get());
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-    }
   }
 }

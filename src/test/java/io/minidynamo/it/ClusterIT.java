@@ -3,6 +3,7 @@ package io.minidynamo.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.minidynamo.testing.Poll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -68,7 +69,7 @@ class ClusterIT {
     assertEquals(204, cluster.put("n3", "/kv/inspect", "v1").statusCode());
     // W=2: the third replica may still be applying; every replica has it shortly after.
     for (String id : cluster.ids()) {
-      LocalCluster.await(Duration.ofSeconds(10),
+      Poll.until(Duration.ofSeconds(10),
           () -> internalGet(id, "inspect").contains("\"found\":true"),
           () -> id + " has no copy: " + internalGet(id, "inspect"));
       String json = internalGet(id, "inspect");

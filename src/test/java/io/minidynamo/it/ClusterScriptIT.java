@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.minidynamo.testing.Poll;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ class ClusterScriptIT {
     }
 
     assertEquals(0, script("kill", "n2").exit());
-    LocalCluster.await(Duration.ofSeconds(10), () -> !cluster.healthy("n2"), () -> "n2 still answers");
+    Poll.until(Duration.ofSeconds(10), () -> !cluster.healthy("n2"), () -> "n2 still answers");
     assertEquals(204, cluster.put("n1", "/kv/script", "while-n2-down").statusCode());
     assertEquals(0, script("start", "n2").exit());
     assertTrue(cluster.healthy("n2"));
@@ -57,7 +58,7 @@ class ClusterScriptIT {
     assertEquals(0, script("pause", "n3").exit());
     assertFalse(cluster.healthy("n3"), "a paused node must not answer");
     assertEquals(0, script("resume", "n3").exit());
-    LocalCluster.await(Duration.ofSeconds(10), () -> cluster.healthy("n3"), () -> "n3 not back");
+    Poll.until(Duration.ofSeconds(10), () -> cluster.healthy("n3"), () -> "n3 not back");
 
     assertEquals(0, script("restart", "n1").exit());
     assertTrue(cluster.healthy("n1"));

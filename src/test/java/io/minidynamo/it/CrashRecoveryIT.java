@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.minidynamo.testing.Poll;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +82,7 @@ class CrashRecoveryIT {
       }
 
       // load for a while, then SIGKILL all three nodes together while writes are in flight
-      LocalCluster.await(Duration.ofSeconds(30), () -> acks.get() >= 300,
+      Poll.until(Duration.ofSeconds(30), () -> acks.get() >= 300,
           () -> "write load too slow: " + acks + " acks, " + rejected + " rejected" + cluster.logTails());
       Thread.sleep(5_000); // the load's duration before the crash, not a wait for a condition
       int acksAtKill = acks.get();
@@ -107,7 +108,7 @@ class CrashRecoveryIT {
         KeyLog log = entry.getValue();
         String via = ids.get(Math.floorMod(key.hashCode(), ids.size()));
         AtomicReference<HttpResponse<byte[]>> answer = new AtomicReference<>();
-        LocalCluster.await(Duration.ofSeconds(20), io(() -> {
+        Poll.until(Duration.ofSeconds(20), io(() -> {
               answer.set(cluster.get(via, "/kv/" + key + "?r=3"));
               return answer.get().statusCode() == 200 || answer.get().statusCode() == 404;
             }),
@@ -131,7 +132,7 @@ class CrashRecoveryIT {
 
       // every replica converges to exactly what the r=3 read returned (it saw all three replicas)
       List<String> diverged = new ArrayList<>();
-      LocalCluster.await(Duration.ofSeconds(30), io(() -> {
+      Poll.until(Duration.ofSeconds(30), io(() -> {
             diverged.clear();
             for (Map.Entry<String, String> entry : readR3.entrySet()) {
               for (String id : ids) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.minidynamo.testing.Poll;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
@@ -47,7 +48,7 @@ class DiskFullIT {
 
       // precondition: all three replicas acknowledge (the first requests may race the nodes
       // connecting to each other)
-      LocalCluster.await(Duration.ofSeconds(60), LocalCluster.io(() ->
+      Poll.until(Duration.ofSeconds(60), LocalCluster.io(() ->
               put(cluster, "before", "v0", 3, acknowledged, new ArrayList<>()) == 204),
           () -> "no W=3 write acknowledged before the disk was filled" + cluster.logTails());
 
@@ -75,7 +76,7 @@ class DiskFullIT {
 
       Files.delete(filler);
       // n3 acknowledges again once it can write (its partitions may be restarting after the failure)
-      LocalCluster.await(Duration.ofSeconds(60), LocalCluster.io(() ->
+      Poll.until(Duration.ofSeconds(60), LocalCluster.io(() ->
               put(cluster, "after", "v-after", 3, acknowledged, statuses) == 204),
           () -> "n3 never acknowledged again; statuses " + statuses + cluster.logTails());
       for (int i = 0; i < 5; i++) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.minidynamo.testing.Poll;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,7 @@ class FailureDemosIT {
     HttpResponse<byte[]> put = cluster.put("n1", "/kv/cat", "v1");
     assertEquals(204, put.statusCode(), "PUT with n2 down: " + body(put) + cluster.logTail("n1"));
 
-    LocalCluster.await(Duration.ofSeconds(10), io(() -> {
+    Poll.until(Duration.ofSeconds(10), io(() -> {
           JsonNode hints = cluster.getJson("n1", "/debug/hints");
           return hints.path("count").asLong() > 0 && hints.path("targets").path("n2").asLong() > 0;
         }),
@@ -75,7 +76,7 @@ class FailureDemosIT {
     cluster.start("n2");
     long restarted = System.nanoTime();
     // no GET: only hint delivery (or anti-entropy) may bring n2 the record
-    LocalCluster.await(Duration.ofSeconds(20),
+    Poll.until(Duration.ofSeconds(20),
         io(() -> cluster.getJson("n1", "/debug/hints").path("count").asLong() == 0),
         () -> "n1's hints did not drain: " + text("n1", "/debug/hints") + "\n" + cluster.logTails());
     System.out.printf("[FailureDemosIT] demo1: n1's hints drained %d ms after n2 was healthy%n",
@@ -100,7 +101,7 @@ class FailureDemosIT {
     cluster.start("n3");
 
     // converge without any client read first (no read repair): hints / anti-entropy only
-    LocalCluster.await(Duration.ofSeconds(30), io(() -> allTombstones("zombie")),
+    Poll.until(Duration.ofSeconds(30), io(() -> allTombstones("zombie")),
         () -> "tombstone did not reach every replica: " + cluster.internalGetsOfAll("zombie") + cluster.logTails());
     for (String id : cluster.ids()) {
       HttpResponse<byte[]> get = cluster.get(id, "/kv/zombie");
@@ -112,7 +113,7 @@ class FailureDemosIT {
     for (String id : cluster.ids()) {
       roundsBefore.add(cluster.getJson(id, "/debug/ae").path("rounds").asLong());
     }
-    LocalCluster.await(Duration.ofSeconds(30), io(() -> {
+    Poll.until(Duration.ofSeconds(30), io(() -> {
           assertStillDeleted("zombie");
           for (int i = 0; i < cluster.ids().size(); i++) {
             String id = cluster.ids().get(i);
@@ -165,7 +166,7 @@ class FailureDemosIT {
     // never read through /kv: only the node's own replica is inspected
     List<String> missing = new ArrayList<>();
     try {
-      LocalCluster.await(Duration.ofSeconds(30), io(() -> {
+      Poll.until(Duration.ofSeconds(30), io(() -> {
             missing.clear();
             for (int i = 1; i <= 50; i++) {
               if (!("v" + i).equals(LocalCluster.liveValue(c.internalGet("n3", prefix + i)))) {

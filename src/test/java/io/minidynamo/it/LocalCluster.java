@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -269,7 +268,7 @@ final class LocalCluster implements AutoCloseable {
     boolean holds() throws IOException;
   }
 
-  /** {@code condition} for {@link #await}, an I/O error counting as "not yet". */
+  /** {@code condition} for {@link io.minidynamo.testing.Poll#until}, an I/O error counting as "not yet". */
   static BooleanSupplier io(IoCondition condition) {
     return () -> {
       try {
@@ -278,22 +277,6 @@ final class LocalCluster implements AutoCloseable {
         return false;
       }
     };
-  }
-
-  /** Polls {@code condition} until it holds or the deadline passes (then fails with the message). */
-  static void await(Duration deadline, BooleanSupplier condition, java.util.function.Supplier<String> message) {
-    Instant end = Instant.now().plus(deadline);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(end)) {
-        throw new AssertionError("not within " + deadline + ": " + message.get());
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-    }
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.minidynamo.ring.Ring;
+import io.minidynamo.testing.Poll;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ class SloppyQuorumIT {
 
       // every missed write ends up as a hint for the dead node somewhere (after replica-timeout)
       Map<String, Long> held = new TreeMap<>();
-      LocalCluster.await(Duration.ofSeconds(15), io(() -> {
+      Poll.until(Duration.ofSeconds(15), io(() -> {
             held.clear();
             for (String id : live(cluster)) {
               held.put(id, cluster.getJson(id, "/debug/hints").path("targets").path(DEAD).asLong());
@@ -83,7 +84,7 @@ class SloppyQuorumIT {
       // "this node's own replica", does not show it, so it is not asserted here)
 
       cluster.start(DEAD);
-      LocalCluster.await(Duration.ofSeconds(30), io(() -> {
+      Poll.until(Duration.ofSeconds(30), io(() -> {
             for (String id : cluster.ids()) {
               if (cluster.getJson(id, "/debug/hints").path("count").asLong() != 0) {
                 return false;
@@ -131,7 +132,7 @@ class SloppyQuorumIT {
       cluster.kill(DEAD);
       assertEquals(204, cluster.put(VIA, "/kv/" + key, "written-while-down").statusCode());
       String k = key;
-      LocalCluster.await(Duration.ofSeconds(10), io(() ->
+      Poll.until(Duration.ofSeconds(10), io(() ->
               cluster.getJson(ring.fallbacks(ring.partitionOf(k)).get(0), "/debug/hints")
                   .path("targets").path(DEAD).asLong() > 0),
           () -> "no hint on the fallback" + hintsAll(cluster));

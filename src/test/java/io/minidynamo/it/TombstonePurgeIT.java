@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.minidynamo.ring.Ring;
+import io.minidynamo.testing.Poll;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,7 @@ class TombstonePurgeIT {
       assertEquals(204, cluster.delete("n1", "/kv/k").statusCode());
       // well past the grace, several rounds: still held by n1 and n2
       long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-      LocalCluster.await(Duration.ofSeconds(60), io(() -> System.nanoTime() > deadline
+      Poll.until(Duration.ofSeconds(60), io(() -> System.nanoTime() > deadline
               && rounds(cluster, "n1") >= 5 && rounds(cluster, "n2") >= 5),
           () -> "anti-entropy rounds did not advance" + cluster.logTails());
       for (String id : List.of("n1", "n2")) {
@@ -110,13 +111,13 @@ class TombstonePurgeIT {
       // n4 is down, and its peers would then never learn it holds the tombstone: nothing to test)
       cluster.pause(missing);
       assertEquals(204, cluster.put("n1", "/kv/" + key, "old value").statusCode());
-      LocalCluster.await(CONVERGE, io(() ->
+      Poll.until(CONVERGE, io(() ->
               cluster.getJson("n4", "/debug/hints").path("targets").path(missing).asLong() > 0),
           () -> "no hint on the fallback n4 for " + missing + ": " + text(cluster, "n4", "/debug/hints"));
       cluster.kill("n4");
       cluster.resume(missing);
       assertEquals(204, cluster.delete("n1", "/kv/" + key).statusCode());
-      LocalCluster.await(CONVERGE, io(() -> {
+      Poll.until(CONVERGE, io(() -> {
             for (String id : primaries) { // until then a primary may still hold the value: no check
               JsonNode own = cluster.internalGet(id, key);
               if (!own.path("record").path("deleted").asBoolean()) {
@@ -128,7 +129,7 @@ class TombstonePurgeIT {
           () -> "the tombstone did not reach every primary " + primaries + cluster.logTails());
 
       long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-      LocalCluster.await(Duration.ofSeconds(60), io(() -> {
+      Poll.until(Duration.ofSeconds(60), io(() -> {
             for (String id : primaries) {
               if (rounds(cluster, id) < 5) {
                 return false;
@@ -144,7 +145,7 @@ class TombstonePurgeIT {
       System.out.printf("[TombstonePurgeIT] n4 down, %s resumed, grace passed:%s%n", missing, ae(cluster));
 
       cluster.start("n4");
-      LocalCluster.await(CONVERGE, io(() ->
+      Poll.until(CONVERGE, io(() ->
               cluster.getJson("n4", "/debug/hints").path("count").asLong() == 0),
           () -> "n4's hints did not drain: " + text(cluster, "n4", "/debug/hints"));
       awaitPurged(cluster, primaries, key);
@@ -175,7 +176,7 @@ class TombstonePurgeIT {
    * it; the tombstone cannot be purged before it has.)
    */
   private static void awaitPurged(LocalCluster cluster, List<String> ids, String key) {
-    LocalCluster.await(CONVERGE, io(() -> {
+    Poll.until(CONVERGE, io(() -> {
           boolean gone = true;
           boolean tombstoneHeld = false;
           Map<String, JsonNode> live = new TreeMap<>();
@@ -221,7 +222,7 @@ class TombstonePurgeIT {
     for (String id : cluster.ids()) {
       before.add(rounds(cluster, id));
     }
-    LocalCluster.await(CONVERGE, io(() -> {
+    Poll.until(CONVERGE, io(() -> {
           for (int i = 0; i < before.size(); i++) {
             if (rounds(cluster, cluster.ids().get(i)) < before.get(i) + more) {
               return false;

@@ -83,8 +83,7 @@ final class MembershipListenerTest {
 
   @Test
   void unreachableOrRemoved_thisNodesEarlierIncarnation_neverUnreachableToItself() {
-    Member earlierSelf = new Member(new UniqueAddress(self, 10L), 1, MemberStatus.up(),
-        scala.collection.immutable.Set$.MODULE$.empty(), Version.Zero());
+    Member earlierSelf = member(self, 10L);
     listener.tell(new ClusterEvent.UnreachableMember(earlierSelf));
     listener.tell(new ClusterEvent.MemberRemoved(earlierSelf.copy(MemberStatus.removed()),
         MemberStatus.down()));
@@ -99,7 +98,11 @@ final class MembershipListenerTest {
 
   /** Incarnation {@code uid} of the peer at {@code remotePort}. */
   private static Member member(int remotePort, long uid) {
-    Address address = new Address("pekko", self.system(), "127.0.0.1", remotePort);
+    return member(new Address("pekko", self.system(), "127.0.0.1", remotePort), uid);
+  }
+
+  /** Incarnation {@code uid} of the node at {@code address}, Up. */
+  private static Member member(Address address, long uid) {
     return new Member(new UniqueAddress(address, uid), 1, MemberStatus.up(),
         scala.collection.immutable.Set$.MODULE$.empty(), Version.Zero());
   }

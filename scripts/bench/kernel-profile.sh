@@ -2,7 +2,8 @@
 # Where the whole machine's CPU goes while a load runs, kernel included: a system-wide `perf
 # record` (software cpu-clock, call graphs) for SECONDS, then the share of samples
 #   - per thread name (15 characters, as the kernel keeps them: "mini-dynamo-pek" is all the
-#     nodes' Pekko threads (dispatchers, Artery, the IO selector), "mini-dynamo-jou" their journal writers),
+#     nodes' Pekko threads (dispatchers, Artery, the IO selector), "mini-dynamo-jou" their
+#     journal writers),
 #   - in the kernel and in user space,
 #   - under the kernel entry points a request's work goes through (inclusive: a TCP send on
 #     loopback includes the receiver's softirq and wake-up).

@@ -10,7 +10,9 @@ import io.minidynamo.versioning.HybridClock;
 import io.minidynamo.versioning.Record;
 import io.minidynamo.versioning.Version;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -31,7 +33,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * stop, no message adapter of its own, and its replicas answer one ref that never changes (which
  * remoting resolves from its cache instead of parsing a new temporary path each time). Replicas echo
  * the request id given in each {@code Write} and {@code Read}, by which answers find their request.
- * A request is dropped, and its timers cancelled, once its state machine says it is done.
+ * A request is dropped, and its timers with it, once its state machine says it is done.
  */
 public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
 
@@ -59,8 +61,12 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
   record PlannedRead(GetCoordinator.Plan plan, ActorRef<GetCoordinator.Result> replyTo)
       implements Command {}
 
-  /** A request's timer; the message is also its key, so a request can cancel its own timers. */
-  record RequestTimer(long request, Kind kind, String node) implements Command {
+  /**
+   * A request's timer, due at {@code dueNanos} ({@link System#nanoTime()}). Kept by its request, not
+   * by Pekko's scheduler: a sweep every {@link #SWEEP_INTERVAL} fires the due ones, so a request
+   * that finishes first (nearly all do) leaves nothing scheduled behind it.
+   */
+  record RequestTimer(Kind kind, String node, long dueNanos) {
     enum Kind {
       /** The replica timeout since the primaries were asked. */
       PRIMARIES_SILENT,
@@ -71,6 +77,13 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
       /** After the deadline: hand-offs still in flight are given up. */
       HARD_DEADLINE
     }
+  }
+
+  /** How often the requests' timers are checked: a timer fires up to this much (plus a tick) late. */
+  static final Duration SWEEP_INTERVAL = Duration.ofMillis(10);
+
+  private enum Sweep implements Command {
+    INSTANCE
   }
 
   private record AckReceived(WriteAck ack) implements Command {}
@@ -97,6 +110,7 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
   private final ActorRef<ReadReply> replies;
   private final Map<Long, Request> requests = new HashMap<>();
   private long lastRequest;
+  private boolean sweeping;
 
   private Coordinators(
       ActorContext<Command> context,
@@ -171,8 +185,7 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
             step(received.ack().request(), request -> request.onWriteAck(received.ack())))
         .onMessage(ReplyReceived.class, received ->
             step(received.reply().request(), request -> request.onReadReply(received.reply())))
-        .onMessage(RequestTimer.class, timer ->
-            step(timer.request(), request -> request.onTimer(timer.kind(), timer.node())))
+        .onMessageEquals(Sweep.INSTANCE, this::onSweep)
         .onMessage(PutCoordinator.HintResult.class, result ->
             step(result.request(), request -> request.onHintResult(result)))
         .build();
@@ -225,8 +238,29 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
       return this;
     }
     requests.remove(request.id());
-    for (RequestTimer timer : request.timers()) {
-      timers.cancel(timer);
+    return stopWhenIdle && requests.isEmpty() ? Behaviors.stopped() : this;
+  }
+
+  /** Fires every due timer, in due order per request; stops sweeping once no request is left. */
+  private Behavior<Command> onSweep() {
+    long now = System.nanoTime();
+    List<Request> due = new ArrayList<>();
+    for (Request request : requests.values()) {
+      if (request.nextTimer(now) != null) {
+        due.add(request);
+      }
+    }
+    for (Request request : due) {
+      RequestTimer timer;
+      while (!request.isDone() && (timer = request.nextTimer(now)) != null) {
+        request.timers().remove(timer);
+        request.onTimer(timer.kind(), timer.node());
+      }
+      afterStep(request);
+    }
+    if (requests.isEmpty()) {
+      timers.cancel(Sweep.INSTANCE);
+      sweeping = false;
     }
     return stopWhenIdle && requests.isEmpty() ? Behaviors.stopped() : this;
   }
@@ -272,10 +306,12 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
     return getContext();
   }
 
-  /** Starts {@code request}'s timer {@code kind} (for {@code node}, or null); cancelled when done. */
+  /** Starts {@code request}'s timer {@code kind} (for {@code node}, or null); dropped when done. */
   void startTimer(Request request, RequestTimer.Kind kind, String node, Duration after) {
-    RequestTimer timer = new RequestTimer(request.id(), kind, node);
-    request.timers().add(timer);
-    timers.startSingleTimer(timer, timer, after);
+    request.timers().add(new RequestTimer(kind, node, System.nanoTime() + after.toNanos()));
+    if (!sweeping) {
+      sweeping = true;
+      timers.startTimerWithFixedDelay(Sweep.INSTANCE, SWEEP_INTERVAL);
+    }
   }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * One client request's state machine, hosted by {@link Coordinators}: started once, then fed the
- * answers and timers carrying its id until it says it is done. Answers of a kind a request never
- * asks for are ignored.
+ * answers carrying its id and its own timers as they fall due, until it says it is done. Answers
+ * of a kind a request never asks for are ignored.
  */
 abstract class Request {
   private final long id;
@@ -23,9 +23,20 @@ abstract class Request {
     return id;
   }
 
-  /** The timers started for this request, cancelled by the host once it is done. */
+  /** The timers started for this request and not fired yet; dropped with it once it is done. */
   final List<RequestTimer> timers() {
     return timers;
+  }
+
+  /** The earliest of this request's timers due by {@code nowNanos}, or null if none is. */
+  final RequestTimer nextTimer(long nowNanos) {
+    RequestTimer next = null;
+    for (RequestTimer timer : timers) {
+      if (timer.dueNanos() - nowNanos <= 0 && (next == null || timer.dueNanos() - next.dueNanos() < 0)) {
+        next = timer;
+      }
+    }
+    return next;
   }
 
   abstract void start();

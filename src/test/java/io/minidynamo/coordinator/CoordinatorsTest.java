@@ -2,6 +2,7 @@ package io.minidynamo.coordinator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.minidynamo.cluster.Peers;
 import io.minidynamo.cluster.Reachability;
@@ -170,6 +171,51 @@ class CoordinatorsTest {
     return testKit.spawn(Coordinators.create("n1", Ring.create(List.of("n1", "n2", "n3"), 8, 3),
         new Peers(refs, refs), committed, new HybridClock(() -> 0L), new Reachability(),
         new Coordinators.Settings(LONG, true, new RepairBudget(100, () -> 0L))));
+  }
+
+  /**
+   * Timers are swept, not scheduled one by one: each still fires, and never before its time. Here
+   * the primaries-silent timer, at half the client's deadline (the replica timeout is capped there):
+   * with no replica answering and no fallback to hand off to, the write fails then.
+   */
+  @Test
+  void silentPrimaries_eachWriteFailsAtItsReplicaTimeout_neverBefore() {
+    TestProbe<PutCoordinator.Result> later = testKit.createTestProbe();
+    TestProbe<PutCoordinator.Result> sooner = testKit.createTestProbe();
+    long start = System.nanoTime();
+    coordinators.tell(new Coordinators.ClientWrite(
+        "later", bytes("v"), 2, Duration.ofMillis(1_000), later.ref()));
+    coordinators.tell(new Coordinators.ClientWrite(
+        "sooner", bytes("v"), 2, Duration.ofMillis(300), sooner.ref()));
+    assertEquals(new PutCoordinator.Result.Failed(0, 2), sooner.receiveMessage(LONG));
+    long soonerMillis = millisSince(start);
+    assertEquals(new PutCoordinator.Result.Failed(0, 2), later.receiveMessage(LONG));
+    long laterMillis = millisSince(start);
+    assertTrue(soonerMillis >= 150, "sooner failed after " + soonerMillis + " ms");
+    assertTrue(laterMillis >= 500, "later failed after " + laterMillis + " ms");
+  }
+
+  @Test
+  void deadline_ofARequestAfterAnIdleSpell_stillFires() {
+    TestProbe<PutCoordinator.Result> first = testKit.createTestProbe();
+    coordinators.tell(write("first", first));
+    for (String node : List.of("n1", "n2", "n3")) {
+      replicas.get(node).expectMessageClass(Write.class).answer(node, null);
+    }
+    first.expectMessageClass(PutCoordinator.Result.Ok.class);
+    first.expectNoMessage(QUIET); // done, and nothing in flight for longer than a sweep interval
+    TestProbe<PutCoordinator.Result> second = testKit.createTestProbe();
+    coordinators.tell(new Coordinators.ClientWrite(
+        "second", bytes("v"), 2, Duration.ofMillis(200), second.ref()));
+    assertEquals(new PutCoordinator.Result.Failed(0, 2), second.receiveMessage(LONG));
+  }
+
+  private static long millisSince(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static Coordinators.ClientWrite write(String key, TestProbe<PutCoordinator.Result> client) {

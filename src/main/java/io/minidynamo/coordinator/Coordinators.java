@@ -10,7 +10,6 @@ import io.minidynamo.versioning.HybridClock;
 import io.minidynamo.versioning.Record;
 import io.minidynamo.versioning.Version;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -244,16 +243,9 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
   /** Fires every due timer, in due order per request; stops sweeping once no request is left. */
   private Behavior<Command> onSweep() {
     long now = System.nanoTime();
-    List<Request> due = new ArrayList<>();
-    for (Request request : requests.values()) {
-      if (request.nextTimer(now) != null) {
-        due.add(request);
-      }
-    }
-    for (Request request : due) {
+    for (Request request : List.copyOf(requests.values())) { // afterStep removes finished ones
       RequestTimer timer;
-      while (!request.isDone() && (timer = request.nextTimer(now)) != null) {
-        request.timers().remove(timer);
+      while (!request.isDone() && (timer = request.pollDueTimer(now)) != null) {
         request.onTimer(timer.kind(), timer.node());
       }
       afterStep(request);
@@ -308,7 +300,7 @@ public final class Coordinators extends AbstractBehavior<Coordinators.Command> {
 
   /** Starts {@code request}'s timer {@code kind} (for {@code node}, or null); dropped when done. */
   void startTimer(Request request, RequestTimer.Kind kind, String node, Duration after) {
-    request.timers().add(new RequestTimer(kind, node, System.nanoTime() + after.toNanos()));
+    request.addTimer(new RequestTimer(kind, node, System.nanoTime() + after.toNanos()));
     if (!sweeping) {
       sweeping = true;
       timers.startTimerWithFixedDelay(Sweep.INSTANCE, SWEEP_INTERVAL);

@@ -23,18 +23,21 @@ abstract class Request {
     return id;
   }
 
-  /** The timers started for this request and not fired yet; dropped with it once it is done. */
-  final List<RequestTimer> timers() {
-    return timers;
+  /** Keeps {@code timer} until it falls due; it is dropped with this request once it is done. */
+  final void addTimer(RequestTimer timer) {
+    timers.add(timer);
   }
 
-  /** The earliest of this request's timers due by {@code nowNanos}, or null if none is. */
-  final RequestTimer nextTimer(long nowNanos) {
+  /** Removes and returns the earliest of this request's timers due by {@code nowNanos}, or null. */
+  final RequestTimer pollDueTimer(long nowNanos) {
     RequestTimer next = null;
     for (RequestTimer timer : timers) {
       if (timer.dueNanos() - nowNanos <= 0 && (next == null || timer.dueNanos() - next.dueNanos() < 0)) {
         next = timer;
       }
+    }
+    if (next != null) {
+      timers.remove(next);
     }
     return next;
   }

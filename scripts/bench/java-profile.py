@@ -3,12 +3,13 @@
 
 Reads `perf script -F pid,tid,comm,ip,sym` on standard input (Java frames resolved through the
 nodes' /tmp/perf-<pid>.map, see java-profile.sh). Each sample is charged to:
-  - the component of its innermost (leaf-most) frame that belongs to a known component (so a
-    futex call made while waking a thread from the journal writer counts as the journal writer);
-    samples of the JIT compiler and GC threads go to "jit" and "gc"; samples with no known frame
-    to the component their thread's name says (journal writer, scheduler), else to "park/unpark
-    (caller unknown)" when they are in the JVM's park or unpark (whose libc frames often lose the
-    Java frames above them), else to "unattributed";
+  - the component of its innermost (leaf-most) frame that belongs to a known component (so the
+    writer's `fdatasync` counts as the journal writer, and a wake-up, LockSupport.unpark, as the
+    thread pool whoever calls it: LockSupport is the innermost known frame); samples of the JIT
+    compiler and GC threads go to "jit" and "gc"; samples with no known frame to the component
+    their thread's name says (journal writer, scheduler), else to "park/unpark (caller unknown)"
+    when they are in the JVM's park or unpark (whose libc frames often lose the Java frames above
+    them), else to "unattributed";
   - the first kernel entry point in its stack that a request's work goes through (futex,
     fdatasync, socket reads and writes, epoll), or "user/other".
 
@@ -59,9 +60,8 @@ def classify(comm, frames):
     elif comm.startswith("GC Thread"):
         component = "gc"
     else:
-        component = next(
-            (name for frame in frames for name, keys in COMPONENTS if any(k in frame for k in keys)),
-            None)
+        component = next((name for frame in frames for name, keys in COMPONENTS
+                          if any(k in frame for k in keys)), None)
     if component is None:
         component = next((name for prefix, name in THREADS if comm.startswith(prefix)), None)
     if component is None:

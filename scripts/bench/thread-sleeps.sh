@@ -18,7 +18,7 @@ set -euo pipefail
 RUN_DIR="${RUN_DIR:-run}"
 
 snapshot() {
-  local pidf node pid task hex name tid counts stat
+  local pidf node pid task hex name tid counts stat runq
   local -A name_of
   for pidf in "$RUN_DIR"/pids/*.pid; do
     node="$(basename "$pidf" .pid)"
@@ -36,8 +36,9 @@ snapshot() {
       stat="$(cat "$task/stat" 2>/dev/null)" || continue
       # fields after "pid (comm) ", which may hold spaces: utime and stime are the 12th and 13th
       read -r -a stat <<<"${stat##*) }"
-      read -r _ wait _ <"$task/schedstat" 2>/dev/null || wait=0
-      echo "$node $tid $counts $((stat[11] + stat[12])) ${wait:-0}" \
+      # schedstat: ns on a CPU, ns runnable waiting for one, time slices
+      read -r _ runq _ 2>/dev/null <"$task/schedstat" || runq=0
+      echo "$node $tid $counts $((stat[11] + stat[12])) ${runq:-0}" \
         "${name_of[$tid]:-$(cat "$task/comm" 2>/dev/null)}"
     done
   done

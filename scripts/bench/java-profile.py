@@ -13,8 +13,8 @@ nodes' /tmp/perf-<pid>.map, see java-profile.sh). Each sample is charged to:
   - the first kernel entry point in its stack that a request's work goes through (futex,
     fdatasync, socket reads and writes, epoll), or "user/other".
 
-Usage: java-profile.py [--requests N] PID=LABEL ...   (N: requests served during the recording,
-for microseconds of CPU per request)
+Usage: java-profile.py --hz RATE [--requests N] PID=LABEL ...   (RATE: perf's samples per second
+and CPU; N: requests served during the recording, for microseconds of CPU per request)
 """
 import collections
 import re
@@ -74,6 +74,10 @@ def classify(comm, frames):
 
 
 def main(argv):
+    if len(argv) < 2 or argv[0] != "--hz":
+        sys.exit(__doc__)
+    rate_hz = int(argv[1])
+    argv = argv[2:]
     requests = None
     if len(argv) >= 2 and argv[0] == "--requests":
         requests = int(argv[1])
@@ -116,14 +120,12 @@ def main(argv):
         n = per_node[label]
         line = f"\n== {label}: {100.0 * n / max(total, 1):.1f} % of all samples"
         if requests:
-            line += f", {n / requests * 1e6 / RATE_HZ:.0f} us of CPU per request"
+            line += f", {n / requests * 1e6 / rate_hz:.0f} us of CPU per request"
         print(line)
         for title, counter in (("component", components[label]), ("kernel entry", kernels[label])):
             print(f"  {title:13}" + ", ".join(
                 f"{name} {100.0 * count / n:.0f} %" for name, count in counter.most_common(12)))
 
-
-RATE_HZ = 999  # java-profile.sh samples every CPU at this rate
 
 if __name__ == "__main__":
     main(sys.argv[1:])

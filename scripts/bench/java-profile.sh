@@ -35,18 +35,21 @@ for file in "$RUN_DIR"/pids/*.pid; do
   pid="$(cat "$file")"
   [[ -d "/proc/$pid" ]] || continue
   id="$(basename "$file" .pid)"
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- '-XX:+PreserveFramePointer' ||
+  # a test of the whole command line, not `| grep -q`: with pipefail, grep's early exit can fail
+  # the pipe and give a false warning
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" == *-XX:+PreserveFramePointer* ]] ||
     echo "warning: $id (pid $pid) runs without -XX:+PreserveFramePointer: its Java stacks break" >&2
   labels+=("$pid=$id")
 done
 ((${#labels[@]})) || { echo "no running node in $RUN_DIR/pids" >&2; exit 1; }
 
-perf record -q -a -g -e cpu-clock -F 999 -o "$OUT" -- sleep "$SECONDS_TO_RECORD" 2>/dev/null
+RATE_HZ=999
+perf record -q -a -g -e cpu-clock -F "$RATE_HZ" -o "$OUT" -- sleep "$SECONDS_TO_RECORD" 2>/dev/null
 # The maps name the code as compiled now; code compiled and freed during the recording is
 # missing from them, so record after the warm-up.
 for label in "${labels[@]}"; do
   jcmd "${label%%=*}" Compiler.perfmap >/dev/null
 done
 perf script -i "$OUT" -F pid,tid,comm,ip,sym 2>/dev/null |
-  python3 "$ROOT/scripts/bench/java-profile.py" "${REQUESTS[@]}" "${labels[@]}"
+  python3 "$ROOT/scripts/bench/java-profile.py" --hz "$RATE_HZ" "${REQUESTS[@]}" "${labels[@]}"
 echo "(perf data: $OUT; perf maps: /tmp/perf-<pid>.map)"

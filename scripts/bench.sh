@@ -39,6 +39,9 @@
 #   KEYS [10000]  VALUE_BYTES [100]  THREADS [2]  CONNECTIONS [32]
 #   JAVA_OPTS ["-Xms1g -Xmx1g -XX:+UseParallelGC"]  for the nodes and the in-memory server
 #   DURABILITY [fsync] fsync | none (-Dmini-dynamo.durability=none; etcd always fsyncs)
+#                      | nojournal: UNSAFE, the journal acknowledges without writing
+#                      (-Dmini-dynamo.test.unsafe-skip-persist=on): what the rest of the
+#                      request path costs, a bound for any storage change, never a result
 #   TARGET [n1]        n1: one wrk against the first node / member;
 #                      all: one wrk per node (-t1, connections split), results summed
 #                      (p50 = mean, p99 = max of the three); in-memory has one target
@@ -107,7 +110,7 @@ for v in WARMUP ETCD_WARMUP DURATION REPEAT KEYS VALUE_BYTES THREADS CONNECTIONS
 done
 ((DURATION > 0 && REPEAT > 0 && KEYS > 0 && THREADS > 0)) || die "DURATION, REPEAT, KEYS and THREADS must be > 0"
 ((CONNECTIONS >= THREADS)) || die "CONNECTIONS ($CONNECTIONS) must be >= THREADS ($THREADS)"
-[[ "$DURABILITY" == fsync || "$DURABILITY" == none ]] || die "DURABILITY must be fsync or none"
+[[ "$DURABILITY" =~ ^(fsync|none|nojournal)$ ]] || die "DURABILITY must be fsync, none or nojournal"
 [[ "$TARGET" == n1 || "$TARGET" == all ]] || die "TARGET must be n1 or all"
 if [[ "$TARGET" == all ]] && ((CONNECTIONS < 3)); then die "TARGET=all needs CONNECTIONS >= 3"; fi
 [[ -f "$BENCH_LUA" ]] || die "workload script not found: $BENCH_LUA (set BENCH_LUA=)"
@@ -445,7 +448,10 @@ run_mini_dynamo() {
     "${http[0]}:${remote[0]}" "${http[1]}:${remote[1]}" "${http[2]}:${remote[2]}" >"$WORK/nodes.conf"
   local -a jopts=()
   read -r -a jopts <<<"$JAVA_OPTS"
-  [[ "$DURABILITY" == none ]] && jopts+=(-Dmini-dynamo.durability=none)
+  case "$DURABILITY" in
+    none) jopts+=(-Dmini-dynamo.durability=none) ;;
+    nojournal) jopts+=(-Dmini-dynamo.test.unsafe-skip-persist=on) ;;
+  esac
   add_class_archive_opt jopts "$JAR"
   log "mini-dynamo: 3 nodes, durability=$DURABILITY, JAVA_OPTS=$JAVA_OPTS"
   for i in 0 1 2; do
@@ -589,6 +595,7 @@ mkdir -p "$WORK/logs"
 if [[ "$DURABILITY" == fsync && "$(stat -f -c %T "$WORK")" == tmpfs ]]; then
   echo "$ME: warning: $WORK is on tmpfs, where fsync costs nothing; set BENCH_TMP to a disk directory" >&2
 fi
+[[ "$DURABILITY" == nojournal ]] && echo "$ME: DURABILITY=nojournal: the nodes' journals acknowledge without writing (UNSAFE): a bound for the request path without storage, not Mini Dynamo's figures" >&2
 ((QUICK)) && echo "$ME: --quick: ${WARMUP}s warm-up, ${DURATION}s runs; a smoke check, NOT a representative measurement" >&2
 
 {

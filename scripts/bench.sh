@@ -41,7 +41,8 @@
 #   DURABILITY [fsync] fsync | none (-Dmini-dynamo.durability=none; etcd always fsyncs)
 #                      | nojournal: UNSAFE, the journal acknowledges without writing
 #                      (-Dmini-dynamo.test.unsafe-skip-persist=on): what the rest of the
-#                      request path costs, a bound for any storage change, never a result
+#                      request path costs: the bound for any change to how the journal
+#                      writes, never a result
 #   TARGET [n1]        n1: one wrk against the first node / member;
 #                      all: one wrk per node (-t1, connections split), results summed
 #                      (p50 = mean, p99 = max of the three); in-memory has one target

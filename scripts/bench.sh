@@ -596,7 +596,7 @@ mkdir -p "$WORK/logs"
 if [[ "$DURABILITY" == fsync && "$(stat -f -c %T "$WORK")" == tmpfs ]]; then
   echo "$ME: warning: $WORK is on tmpfs, where fsync costs nothing; set BENCH_TMP to a disk directory" >&2
 fi
-[[ "$DURABILITY" == nojournal ]] && echo "$ME: DURABILITY=nojournal: the nodes' journals acknowledge without writing (UNSAFE): a bound for the request path without storage, not Mini Dynamo's figures" >&2
+[[ "$DURABILITY" == nojournal ]] && echo "$ME: DURABILITY=nojournal: the nodes' journals acknowledge without writing (UNSAFE): a bound for the request path without the journal's writes, not Mini Dynamo's figures" >&2
 ((QUICK)) && echo "$ME: --quick: ${WARMUP}s warm-up, ${DURATION}s runs; a smoke check, NOT a representative measurement" >&2
 
 {

@@ -75,5 +75,5 @@ case "${1:-}" in
   snapshot) snapshot ;;
   diff) [ $# -eq 4 ] || { echo "usage: $0 diff BEFORE AFTER REQUESTS" >&2; exit 2; }
         diff_snapshots "$2" "$3" "$4" ;;
-  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
